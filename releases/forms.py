@@ -1,0 +1,84 @@
+"""Forms of the public site."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, Official, Release, Tag
+
+
+class LanguageSlugChoiceField(forms.ModelChoiceField):
+    """A choice of objects named in URLs by their slug in the active language."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", **kwargs)
+
+    def _localise(self):
+        lang = translation.get_language()
+        self.to_field_name = f"slug_{lang}"
+        self.queryset = self.queryset.exclude(**{f"slug_{lang}__isnull": True})
+
+
+class ReleaseFilterForm(forms.Form):
+    """Filters of the release list, read from the query string."""
+
+    tag = LanguageSlugChoiceField(Tag.objects.all(), label=_("Tag"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    official = LanguageSlugChoiceField(
+        Official.objects.all(), label=_("Official"), required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("country"):
+            self.data = self.data.copy()
+            self.data["country"] = self.data["country"].upper()
+        for name in ("tag", "official"):
+            self.fields[name]._localise()
+            self.fields[name].empty_label = _("All")
+        countries = sorted(
+            Country.objects.filter(releases__isnull=False).distinct(), key=lambda c: c.name
+        )
+        self.fields["country"].choices = [("", _("All"))] + [
+            (c.code.code, c.name) for c in countries
+        ]
+        years = Release.objects.public().dates("published_at", "year", order="DESC")
+        self.fields["year"].choices = [("", _("All"))] + [(d.year, d.year) for d in years]
+
+    def filter(self, queryset):
+        """``queryset`` narrowed by the valid filters; an invalid one is shown, not applied."""
+        if not self.is_bound:
+            return queryset
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("tag"):
+            queryset = queryset.filter(tags=data["tag"])
+        if data.get("country"):
+            queryset = queryset.filter(countries__code=data["country"])
+        if data.get("official"):
+            official = data["official"]
+            queryset = queryset.filter(Q(officials=official) | Q(blocks__official=official))
+        if data.get("year"):
+            queryset = queryset.filter(published_at__year=data["year"])
+        return queryset.distinct()
+
+    def query_string_in(self, language: str) -> str:
+        """The valid filters as a query string for the same list in ``language``."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        params = {}
+        for name in ("tag", "official"):
+            obj = data.get(name)
+            slug = obj and getattr(obj, f"slug_{language}")
+            if slug:
+                params[name] = slug
+        if data.get("country"):
+            params["country"] = data["country"].lower()
+        if data.get("year"):
+            params["year"] = data["year"]
+        return f"?{urlencode(params)}" if params else ""

@@ -1,0 +1,140 @@
+"""Officials, the positions they hold over time, and the countries they serve."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from releases.text import make_slug, unique_slug
+
+
+class Country(models.Model):
+    """A country by its ISO 3166-1 code; its names come from the standard list."""
+
+    code = CountryField(
+        _("country"),
+        unique=True,
+        error_messages={"unique": _("This country is already in the list.")},
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The country's name in the active language."""
+        return str(self.code.name)
+
+    def name_in(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.code.name)
+
+    def get_absolute_url(self):
+        return reverse("releases:country", kwargs={"code": self.code.code.lower()})
+
+
+class Official(models.Model):
+    key = models.SlugField(
+        _("key"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("A stable identifier used by import and export. Filled in automatically."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("address (slug)"),
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The last part of the page address. Made from the name when left empty."),
+        error_messages={"unique": _("Another official already uses this address.")},
+    )
+    portrait = models.ImageField(_("portrait"), upload_to="officials/", blank=True)
+
+    class Meta:
+        ordering = ["name_uk"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return self.name or self.name_uk or ""
+
+    def get_absolute_url(self):
+        return reverse("releases:official", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        for language in ("uk", "en"):
+            name = getattr(self, f"name_{language}")
+            if name and not getattr(self, f"slug_{language}"):
+                field = f"slug_{language}"
+                base = make_slug(name, language)
+                others = Official.objects.exclude(pk=self.pk)
+                setattr(self, field, unique_slug(base, lambda s, f=field: others.filter(**{f: s}).exists()))
+        if not self.key:
+            self.key = self.slug_uk or self.slug_en
+        super().save(*args, **kwargs)
+
+    def position_on(self, date):
+        """The position held on ``date``: the latest-started one that covers it.
+
+        Reads ``self.positions.all()`` so that a prefetch serves every official of a
+        page in one query.
+        """
+        held = [p for p in self.positions.all() if p.covers(date)]
+        return max(held, key=lambda p: p.start, default=None)
+
+    @property
+    def current_position(self):
+        from django.utils import timezone
+
+        return self.position_on(timezone.localdate())
+
+
+class Position(models.Model):
+    official = models.ForeignKey(
+        Official, on_delete=models.CASCADE, related_name="positions", verbose_name=_("official")
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("For example: Deputy Minister of Defence")
+    )
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="positions", verbose_name=_("country")
+    )
+    start = models.DateField(_("start date"))
+    end = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty while the position is held.")
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.title_uk or ""
+
+    def get_absolute_url(self):
+        return self.official.get_absolute_url()
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("A position cannot end before it starts.")})
+
+    def covers(self, date) -> bool:
+        return self.start <= date and (self.end is None or date <= self.end)

@@ -1,0 +1,18 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from releases.text import clean_inline_html
+
+register = template.Library()
+
+
+@register.filter
+def inline_html(value):
+    """Paragraph markup cleaned to the inline safelist, safe to print."""
+    return mark_safe(clean_inline_html(value))  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.filter
+def position_on(official, date):
+    """The position ``official`` held on ``date``."""
+    return official.position_on(date) if official else None

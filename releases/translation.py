@@ -1,0 +1,39 @@
+"""Fields kept in both languages (django-modeltranslation adds ``<field>_uk`` and ``_en``)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Block, Official, Photo, Position, Release, Tag
+
+
+@register(Release)
+class ReleaseTranslationOptions(TranslationOptions):
+    fields = ("title", "lead", "slug")
+    # An empty slug is stored as NULL so that unique slugs allow "not translated yet".
+    empty_values = {"slug": None}
+
+
+@register(Block)
+class BlockTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Official)
+class OfficialTranslationOptions(TranslationOptions):
+    fields = ("name", "slug")
+    empty_values = {"slug": None}
+
+
+@register(Position)
+class PositionTranslationOptions(TranslationOptions):
+    fields = ("title", "organisation")
+
+
+@register(Photo)
+class PhotoTranslationOptions(TranslationOptions):
+    fields = ("caption", "alt", "credit")
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name", "slug")
+    empty_values = {"name": None, "slug": None}

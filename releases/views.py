@@ -1,0 +1,324 @@
+"""Public pages. Every page that shows a release asks ``Release.objects.public()``."""
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .forms import ReleaseFilterForm
+from .models import Block, Country, Official, Photo, Position, Release, Tag
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def positions_prefetch(prefix=""):
+    return Prefetch(f"{prefix}positions", queryset=Position.objects.select_related("country"))
+
+
+def release_cards(queryset):
+    """What a list of release cards needs, in a fixed number of queries."""
+    return queryset.select_related("hero_photo").prefetch_related("tags")
+
+
+class TranslationsMixin:
+    """Tells the template where this page lives in each language.
+
+    ``get_translation_urls()`` maps each language to the page's address in it, or to
+    None when the page does not exist in that language yet.
+    """
+
+    def get_translation_urls(self) -> dict[str, str | None]:
+        return {lang: translate_url(self.request.path, lang) for lang in LANGUAGES}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = translation.get_language()
+        context["translations"] = [
+            {
+                "code": lang,
+                "url": url,
+                "absolute_url": self.request.build_absolute_uri(url) if url else None,
+                "current": lang == current,
+            }
+            for lang, url in self.get_translation_urls().items()
+        ]
+        return context
+
+
+def object_urls(obj, available: dict[str, bool]) -> dict[str, str | None]:
+    """``obj.get_absolute_url()`` in each language where ``available`` says it exists."""
+    urls = {}
+    for lang in LANGUAGES:
+        if available.get(lang):
+            with translation.override(lang):
+                urls[lang] = obj.get_absolute_url()
+        else:
+            urls[lang] = None
+    return urls
+
+
+class SlugInAnyLanguageMixin:
+    """Finds an object by its slug in any language.
+
+    A slug of another language redirects to this language's address; an object that
+    does not exist in this language yet gets a page that says so, never a 404.
+    """
+
+    slug_url_kwarg = "slug"
+
+    def find_object(self, queryset):
+        slug, lang = self.kwargs[self.slug_url_kwarg], translation.get_language()
+        in_any_language = Q()
+        for other in LANGUAGES:
+            in_any_language |= Q(**{f"slug_{other}": slug})
+        matches = queryset.filter(in_any_language).order_by(
+            Case(
+                When(**{f"slug_{lang}": slug}, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        obj = matches.first()
+        if obj is None:
+            raise Http404
+        return obj
+
+    def exists_in(self, obj, language) -> bool:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        lang = translation.get_language()
+        if not self.exists_in(self.object, lang):
+            return self.render_unavailable()
+        if getattr(self.object, f"slug_{lang}") != self.kwargs[self.slug_url_kwarg]:
+            return HttpResponsePermanentRedirect(self.canonical_url())
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def canonical_url(self):
+        return self.object.get_absolute_url()
+
+    def get_translation_urls(self):
+        available = {lang: self.exists_in(self.object, lang) for lang in LANGUAGES}
+        return object_urls(self.object, available)
+
+    def render_unavailable(self):
+        versions = [
+            {"code": code, "url": url}
+            for code, url in self.get_translation_urls().items()
+            if url is not None
+        ]
+        context = {
+            "object": self.object,
+            "versions": versions,
+            "translations": [
+                {"code": lang, "url": None, "current": lang == translation.get_language()}
+                for lang in LANGUAGES
+            ],
+        }
+        return render(self.request, "releases/unavailable.html", context)
+
+
+class HomeView(TranslationsMixin, TemplateView):
+    template_name = "releases/home.html"
+    latest_count = 7
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = list(release_cards(Release.objects.public())[: self.latest_count])
+        return context
+
+
+class ReleaseListView(TranslationsMixin, ListView):
+    template_name = "releases/release_list.html"
+    context_object_name = "releases"
+    paginate_by = settings.RELEASES_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.form = ReleaseFilterForm(request.GET or None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.form.filter(release_cards(Release.objects.public()))
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows the nearest page instead of
+        # an error: a journalist's stale link still lands on the list.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_translation_urls(self):
+        base = super().get_translation_urls()
+        return {lang: base[lang] + self.form.query_string_in(lang) for lang in LANGUAGES}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["page_query"] = self.form.query_string_in(translation.get_language())
+        return context
+
+
+class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+    template_name = "releases/release_detail.html"
+    context_object_name = "release"
+
+    def get_queryset(self):
+        return (
+            Release.objects.published()
+            .with_languages()
+            .select_related("hero_photo")
+            .prefetch_related(
+                Prefetch(
+                    "blocks",
+                    queryset=Block.objects.select_related("official", "photo").prefetch_related(
+                        positions_prefetch("official__")
+                    ),
+                ),
+                Prefetch("officials", queryset=Official.objects.prefetch_related(positions_prefetch())),
+                "countries",
+                "tags",
+            )
+        )
+
+    def get_object(self, queryset=None):
+        return self.find_object(self.get_queryset())
+
+    def exists_in(self, obj, language):
+        return obj.is_complete_in(language)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        release = self.object
+        context["officials"] = [(o, o.position_on(release.date)) for o in release.officials.all()]
+        context["countries"] = sorted(release.countries.all(), key=lambda c: c.name)
+        context["has_parallel"] = all(release.is_complete_in(lang) for lang in LANGUAGES)
+        return context
+
+
+class ParallelView(ReleaseDetailView):
+    """Both language versions side by side, aligned block by block."""
+
+    template_name = "releases/release_parallel.html"
+
+    def exists_in(self, obj, language):
+        return all(obj.is_complete_in(lang) for lang in LANGUAGES)
+
+    def canonical_url(self):
+        return self.object.get_parallel_url()
+
+    def get_translation_urls(self):
+        urls = {}
+        for lang in LANGUAGES:
+            with translation.override(lang):
+                urls[lang] = self.object.get_parallel_url()
+        return urls
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = LANGUAGES
+        return context
+
+
+class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+    template_name = "releases/official_detail.html"
+    context_object_name = "official"
+
+    def get_object(self, queryset=None):
+        return self.find_object(Official.objects.prefetch_related(positions_prefetch()))
+
+    def exists_in(self, obj, language):
+        return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        official = self.object
+        public = Release.objects.public()
+        context["releases"] = list(
+            release_cards(
+                public.filter(Q(officials=official) | Q(blocks__official=official)).distinct()
+            )
+        )
+        context["quotes"] = list(
+            Block.objects.filter(
+                kind=Block.Kind.QUOTE, official=official, release__in=public
+            ).select_related("release").order_by("-release__published_at", "position")
+        )
+        return context
+
+
+class CountryDetailView(TranslationsMixin, DetailView):
+    template_name = "releases/country_detail.html"
+    context_object_name = "country"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Country, code=self.kwargs["code"].upper())
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.kwargs["code"] != self.kwargs["code"].lower():
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        context["releases"] = list(release_cards(Release.objects.public().filter(countries=country)))
+        context["officials"] = list(
+            Official.objects.filter(positions__country=country)
+            .exclude(**{f"slug_{translation.get_language()}__isnull": True})
+            .distinct()
+        )
+        return context
+
+
+class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+    template_name = "releases/tag_detail.html"
+    context_object_name = "tag"
+
+    def get_object(self, queryset=None):
+        return self.find_object(Tag.objects.all())
+
+    def exists_in(self, obj, language):
+        return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = list(
+            release_cards(Release.objects.public().filter(tags=self.object).distinct())
+        )
+        return context
+
+
+class PhotoDetailView(TranslationsMixin, DetailView):
+    template_name = "releases/photo_detail.html"
+    context_object_name = "photo"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    model = Photo
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        photo = self.object
+        context["releases"] = list(
+            Release.objects.public().filter(Q(hero_photo=photo) | Q(blocks__photo=photo)).distinct()
+        )
+        return context
+
+
+def page_not_found(request, exception):
+    context = {"home_url": reverse("releases:home")}
+    return render(request, "404.html", context, status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # Rendered without context processors: the database may be what failed.
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request": request}))
