@@ -1,5 +1,7 @@
 """Photo assets: an image known by a code, described in both languages."""
 
+from pathlib import PurePosixPath
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -46,3 +48,15 @@ class Photo(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:photo", kwargs={"code": self.code})
+
+    def save(self, *args, **kwargs):
+        # Django fills width_field/height_field on assignment but not when a file is
+        # saved into an unsaved instance; read them from the image itself.
+        if self.image:
+            self.width, self.height = self.image.width, self.image.height
+        super().save(*args, **kwargs)
+
+    @property
+    def download_name(self) -> str:
+        """The file name a download gets: the code, never the upload's own name."""
+        return f"{self.code}{PurePosixPath(self.image.name).suffix.lower()}"

@@ -276,16 +276,18 @@ class Block(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def stored_text(cls, kind, text) -> str:
+        """``text`` as a block of ``kind`` stores it: sanitised, unquoted, or nothing."""
+        if kind == cls.Kind.PARAGRAPH:
+            return clean_inline_html(text or "")
+        if kind == cls.Kind.QUOTE:
+            return strip_quote_marks(text or "")
+        return ""
+
     def save(self, *args, **kwargs):
         for lang in LANGUAGES:
-            text = getattr(self, f"text_{lang}") or ""
-            if self.kind == self.Kind.PARAGRAPH:
-                text = clean_inline_html(text)
-            elif self.kind == self.Kind.QUOTE:
-                text = strip_quote_marks(text)
-            else:
-                text = ""
-            setattr(self, f"text_{lang}", text)
+            setattr(self, f"text_{lang}", self.stored_text(self.kind, getattr(self, f"text_{lang}")))
         if self.kind != self.Kind.QUOTE:
             self.official = None
         if self.kind != self.Kind.PHOTO:

@@ -1,0 +1,60 @@
+# The commands a person types. Everything runs inside .venv in this folder.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres lint format messages check-messages migrations-check install browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  mod_press is running at http://127.0.0.1:8000/  (English: http://127.0.0.1:8000/en/)"
+	@echo "  Log in to the admin at http://127.0.0.1:8000/admin/ as admin / admin"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) -m pytest
+
+# The same suite on PostgreSQL, e.g. make test-postgres DATABASE_URL=postgres://postgres@127.0.0.1:5432/mod_press
+test-postgres: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mod_press} $(PY) -m pytest
+
+# Browser tests drive Debian's Chromium; this installs it where it is missing (needs root).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Update the catalogues from the code and templates, then compile them.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale uk --locale en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-messages:
+	bash .ci/check-messages
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

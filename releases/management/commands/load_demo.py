@@ -1,0 +1,57 @@
+"""Load the bundled demo content, with generated photos, through the importer."""
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from PIL import Image, ImageDraw
+
+DEMO_DOCUMENT = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
+
+# Muted colours, one per photo, so the generated pictures are told apart at a glance.
+PALETTE = ["#35577d", "#5c7a4e", "#8a5a3c", "#4d4d7a", "#2f6f6f", "#7a4d63", "#6b6b3a"]
+
+
+def draw_photo(path: Path, index: int, size=(1600, 1067)):
+    """A placeholder photograph: a calm gradient with two shapes."""
+    base = PALETTE[index % len(PALETTE)]
+    image = Image.new("RGB", size, base)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    r, g, b = image.getpixel((0, 0))
+    for y in range(0, height, 8):
+        shade = int(40 * y / height)
+        draw.rectangle([0, y, width, y + 8], fill=(r + shade, g + shade, b + shade))
+    draw.ellipse([width * 0.55, height * 0.15, width * 0.9, height * 0.7], fill="#d9dde3")
+    draw.rectangle([width * 0.1, height * 0.55, width * 0.5, height * 0.9], fill="#1f2a36")
+    image.save(path, "JPEG", quality=82)
+
+
+class Command(BaseCommand):
+    help = "Load the demo press releases (safe to run again) and create a demo administrator."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-user", action="store_true", help="Do not create the demo admin.")
+
+    def handle(self, *args, **options):
+        document = json.loads(DEMO_DOCUMENT.read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            shutil.copy(DEMO_DOCUMENT, folder / "demo.json")
+            for index, photo in enumerate(document.get("photos", [])):
+                target = folder / photo["file"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                draw_photo(target, index)
+            call_command("import_releases", folder / "demo.json", verbosity=options["verbosity"])
+        if not options["no_user"]:
+            self.ensure_admin()
+
+    def ensure_admin(self):
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", "admin")
+            self.stdout.write(self.style.SUCCESS("Created the demo administrator admin / admin."))

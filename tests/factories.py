@@ -1,0 +1,134 @@
+"""Small factories: each makes one valid object, with keyword arguments to vary it."""
+
+import io
+import itertools
+from datetime import date, datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from releases.models import Block, Country, Official, Photo, Position, Release, Tag
+
+_numbers = itertools.count(1)
+KYIV = timezone.get_fixed_timezone(120)
+
+
+def jpeg_bytes(size=(64, 48), colour="#35577d") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def make_country(code="NO") -> Country:
+    return Country.objects.get_or_create(code=code)[0]
+
+
+def make_official(name_uk=None, name_en=None, **fields) -> Official:
+    n = next(_numbers)
+    official = Official.objects.create(
+        name_uk=name_uk or f"Посадовець {n}",
+        name_en=name_en if name_en is not None else f"Official {n}",
+        **fields,
+    )
+    return official
+
+
+def make_position(official, *, start=date(2024, 1, 1), end=None, country="UA", **fields):
+    n = next(_numbers)
+    values = {
+        "title_uk": f"Посада {n}",
+        "title_en": f"Position {n}",
+        "organisation_uk": "Міністерство оборони України",
+        "organisation_en": "Ministry of Defence of Ukraine",
+    }
+    values.update(fields)
+    return Position.objects.create(
+        official=official, start=start, end=end, country=make_country(country), **values
+    )
+
+
+def make_photo(code=None, **fields) -> Photo:
+    code = code or f"tst-{next(_numbers):04d}"
+    values = {
+        "caption_uk": f"Підпис до {code}",
+        "caption_en": f"Caption of {code}",
+        "alt_uk": f"Опис {code}",
+        "alt_en": f"Description of {code}",
+        "credit_uk": "Міністерство оборони України",
+        "credit_en": "Ministry of Defence of Ukraine",
+    }
+    values.update(fields)
+    photo = Photo(code=code, **values)
+    photo.image.save(f"{code}.jpg", ContentFile(jpeg_bytes()), save=False)
+    photo.save()
+    return photo
+
+
+def make_tag(name_uk=None, name_en=None) -> Tag:
+    n = next(_numbers)
+    return Tag.objects.create(
+        name_uk=name_uk or f"Тема {n}",
+        name_en=name_en if name_en is not None else f"Topic {n}",
+    )
+
+
+def make_release(*, languages=("uk", "en"), published=True, **fields) -> Release:
+    """A release written in ``languages``; published a day ago unless told otherwise."""
+    n = next(_numbers)
+    values = {}
+    for lang in languages:
+        values[f"title_{lang}"] = {"uk": f"Реліз номер {n}", "en": f"Release number {n}"}[lang]
+        values[f"lead_{lang}"] = {"uk": f"Короткий зміст {n}.", "en": f"Summary {n}."}[lang]
+    if published:
+        values["status"] = Release.Status.PUBLISHED
+        values["published_at"] = datetime(2025, 2, 20, 16, 0, tzinfo=KYIV)
+    values.update(fields)
+    return Release.objects.create(**values)
+
+
+def add_paragraph(release, *, uk="Абзац.", en="A paragraph.", position=None):
+    return Block.objects.create(
+        release=release,
+        kind=Block.Kind.PARAGRAPH,
+        text_uk=uk,
+        text_en=en,
+        position=position if position is not None else release.blocks.count() + 1,
+    )
+
+
+def add_quote(release, official, *, uk="Слова посадовця.", en="The official's words."):
+    return Block.objects.create(
+        release=release,
+        kind=Block.Kind.QUOTE,
+        official=official,
+        text_uk=uk,
+        text_en=en,
+        position=release.blocks.count() + 1,
+    )
+
+
+def add_photo_block(release, photo):
+    return Block.objects.create(
+        release=release, kind=Block.Kind.PHOTO, photo=photo, position=release.blocks.count() + 1
+    )
+
+
+def make_rich_release(size: int) -> Release:
+    """A release with ``size`` of everything: blocks of each kind, officials, countries, tags."""
+    hero = make_photo()
+    release = make_release(hero_photo=hero)
+    codes = ["NO", "PL", "LT", "EE", "DK", "FI", "SE", "DE", "FR", "GB", "US", "CA", "NL", "BE",
+             "CZ", "SK", "RO", "BG", "HR", "SI", "AT", "IT", "ES", "PT", "IE", "IS", "LV", "JP",
+             "KR", "AU"]
+    for i in range(size):
+        official = make_official()
+        make_position(official, start=date(2020, 1, 1), end=date(2023, 12, 31))
+        make_position(official, start=date(2024, 1, 1))
+        release.officials.add(official)
+        release.countries.add(make_country(codes[i]))
+        release.tags.add(make_tag())
+        add_paragraph(release)
+        add_quote(release, official)
+        add_photo_block(release, make_photo())
+    return release
