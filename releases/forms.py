@@ -22,15 +22,22 @@ class LanguageSlugChoiceField(forms.ModelChoiceField):
         self.queryset = self.queryset.exclude(**{f"slug_{lang}__isnull": True})
 
 
+INVALID_CHOICE = {"invalid_choice": _("There is no such option. Choose one from the list.")}
+
+
 class ReleaseFilterForm(forms.Form):
     """Filters of the release list, read from the query string."""
 
-    tag = LanguageSlugChoiceField(Tag.objects.all(), label=_("Tag"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    official = LanguageSlugChoiceField(
-        Official.objects.all(), label=_("Official"), required=False
+    tag = LanguageSlugChoiceField(
+        Tag.objects.all(), label=_("Tag"), required=False, error_messages=INVALID_CHOICE
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    country = forms.ChoiceField(label=_("Country"), required=False, error_messages=INVALID_CHOICE)
+    official = LanguageSlugChoiceField(
+        Official.objects.all(), label=_("Official"), required=False, error_messages=INVALID_CHOICE
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, required=False, empty_value=None, error_messages=INVALID_CHOICE
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

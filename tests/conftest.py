@@ -14,3 +14,16 @@ def ukrainian_by_default():
     translation.activate("uk")
     yield
     translation.activate("uk")
+
+
+@pytest.fixture
+def page(client):
+    """GET a URL and parse it: ``page(url)`` returns ``(response, soup)``."""
+    from bs4 import BeautifulSoup
+
+    def get(url, status=200, **kwargs):
+        response = client.get(url, **kwargs)
+        assert response.status_code == status, (url, response.status_code)
+        return response, BeautifulSoup(response.content, "html.parser")
+
+    return get

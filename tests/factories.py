@@ -49,12 +49,13 @@ def make_position(official, *, start=date(2024, 1, 1), end=None, country="UA", *
 
 
 def make_photo(code=None, **fields) -> Photo:
-    code = code or f"tst-{next(_numbers):04d}"
+    n = next(_numbers)
+    code = code or f"tst-{n:04d}"
     values = {
-        "caption_uk": f"Підпис до {code}",
-        "caption_en": f"Caption of {code}",
-        "alt_uk": f"Опис {code}",
-        "alt_en": f"Description of {code}",
+        "caption_uk": f"Підпис до фото {n}",
+        "caption_en": f"Caption of photo {n}",
+        "alt_uk": f"Опис фото {n}",
+        "alt_en": f"Description of photo {n}",
         "credit_uk": "Міністерство оборони України",
         "credit_en": "Ministry of Defence of Ukraine",
     }

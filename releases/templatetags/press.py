@@ -16,3 +16,12 @@ def inline_html(value):
 def position_on(official, date):
     """The position ``official`` held on ``date``."""
     return official.position_on(date) if official else None
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language):
+    """The current page's address in ``language`` (the admin's language links)."""
+    from django.urls import translate_url
+
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)

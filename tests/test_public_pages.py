@@ -1,0 +1,402 @@
+from datetime import date, datetime
+
+import pytest
+from django.utils import translation
+
+from releases.models import Release
+
+from .factories import (
+    KYIV,
+    add_paragraph,
+    add_photo_block,
+    add_quote,
+    make_country,
+    make_official,
+    make_photo,
+    make_position,
+    make_release,
+    make_rich_release,
+    make_tag,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url_in(obj, lang, method="get_absolute_url"):
+    with translation.override(lang):
+        return getattr(obj, method)()
+
+
+@pytest.fixture
+def release():
+    official = make_official(name_uk="Сергій Боєв", name_en="Sergiy Boyev")
+    make_position(
+        official,
+        title_uk="Заступник Міністра оборони України",
+        title_en="Deputy Minister of Defence of Ukraine",
+    )
+    release = make_release(
+        title_uk="Боєв зустрівся з Фредріксеном",
+        title_en="Boyev meets Fredriksen",
+        hero_photo=make_photo(code="jrs-5105"),
+    )
+    release.officials.add(official)
+    release.countries.add(make_country("NO"))
+    release.tags.add(make_tag("Міжнародне співробітництво", "International cooperation"))
+    add_paragraph(release, uk="Перший абзац.", en="First paragraph.")
+    add_quote(release, official, uk="Ми нарощуємо виробництво.", en="We are scaling up.")
+    add_photo_block(release, make_photo(code="jrs-5088"))
+    return release
+
+
+@pytest.fixture
+def ukrainian_only():
+    release = make_release(languages=("uk",), title_uk="Лише українською")
+    add_paragraph(release, en="")
+    return release
+
+
+# Every public page, in both languages ------------------------------------------------------
+
+
+def public_urls(release):
+    official = release.officials.get()
+    tag = release.tags.get()
+    photo = release.hero_photo
+    country = release.countries.get()
+    return [
+        ("releases:home", lambda lang: "/" if lang == "uk" else "/en/"),
+        ("list", lambda lang: "/releases/" if lang == "uk" else "/en/releases/"),
+        ("release", lambda lang: url_in(release, lang)),
+        ("parallel", lambda lang: url_in(release, lang, "get_parallel_url")),
+        ("official", lambda lang: url_in(official, lang)),
+        ("tag", lambda lang: url_in(tag, lang)),
+        ("country", lambda lang: url_in(country, lang)),
+        ("photo", lambda lang: url_in(photo, lang)),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_every_public_page_answers_in_its_language(page, release, lang):
+    for name, url in public_urls(release):
+        _response, soup = page(url(lang))
+        assert soup.html["lang"] == lang, name
+        assert soup.find("main", id="content"), name
+        assert soup.find("a", class_="skip-link")["href"] == "#content"
+
+
+def test_english_pages_live_under_en_and_ukrainian_ones_unprefixed(release):
+    assert url_in(release, "uk") == "/releases/boievi-zustrivsia-z-fredriksenom/".replace(
+        "boievi", "boiev"
+    )
+    assert url_in(release, "en") == "/en/releases/boyev-meets-fredriksen/"
+
+
+def test_release_page_shows_its_texts_in_the_page_language_only(page, release):
+    _r, soup = page(url_in(release, "en"))
+    text = soup.get_text()
+    assert "Boyev meets Fredriksen" in text
+    assert "First paragraph." in text
+    assert "Перший абзац" not in text
+    assert "Norway" in text
+    assert "International cooperation" in text
+    assert "Deputy Minister of Defence of Ukraine" in text
+
+
+def test_dates_are_written_in_the_page_language(page, release):
+    _r, soup = page(url_in(release, "uk"))
+    assert "20 лютого 2025" in soup.find("time").get_text()
+    _r, soup = page(url_in(release, "en"))
+    assert "20 February 2025" in soup.find("time").get_text()
+
+
+# Language switching ----------------------------------------------------------------------
+
+
+def switcher_link(soup, lang):
+    nav = soup.find("nav", class_="language-switcher")
+    return nav.find("a", attrs={"hreflang": lang})
+
+
+def test_switcher_leads_to_the_same_release_with_the_other_languages_slug(page, release):
+    _r, soup = page(url_in(release, "uk"))
+    assert switcher_link(soup, "en")["href"] == "/en/releases/boyev-meets-fredriksen/"
+    _r, soup = page(url_in(release, "en"))
+    assert switcher_link(soup, "uk")["href"] == url_in(release, "uk")
+
+
+def test_alternate_links_name_every_existing_translation(page, release):
+    _r, soup = page(url_in(release, "uk"))
+    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    assert alternates == {
+        "uk": "http://testserver" + url_in(release, "uk"),
+        "en": "http://testserver" + url_in(release, "en"),
+    }
+
+
+def test_switcher_says_plainly_when_there_is_no_english_version(page, ukrainian_only):
+    _r, soup = page(url_in(ukrainian_only, "uk"))
+    missing = soup.find(class_="language-switcher__missing")
+    assert missing is not None
+    link = missing.find("a")
+    assert link["href"] == "/en/"
+    assert link["lang"] == "en"
+    assert not soup.find_all("link", rel="alternate", hreflang="en")
+
+
+def test_english_address_of_a_ukrainian_only_release_explains_instead_of_404(
+    page, ukrainian_only
+):
+    _r, soup = page(f"/en/releases/{ukrainian_only.slug_uk}/")
+    assert soup.html["lang"] == "en"
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "not available in this language" in soup.h1.get_text()
+    ukrainian = soup.find("main").find("a", attrs={"hreflang": "uk"})
+    assert ukrainian["href"] == url_in(ukrainian_only, "uk")
+    assert "Лише українською" not in soup.get_text()
+
+
+def test_other_languages_slug_redirects_to_this_languages_address(client, release):
+    response = client.get(f"/en/releases/{release.slug_uk}/")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/releases/boyev-meets-fredriksen/"
+
+
+def test_unknown_release_is_a_404_in_the_page_language(page):
+    _r, soup = page("/en/releases/no-such-release/", status=404)
+    assert soup.html["lang"] == "en"
+    assert "Page not found" in soup.h1.get_text()
+    _r, soup = page("/releases/no-such-release/", status=404)
+    assert soup.html["lang"] == "uk"
+
+
+def test_draft_release_is_not_shown_to_anonymous_reader(client):
+    draft = make_release(published=False)
+    assert client.get(url_in(draft, "uk")).status_code == 404
+
+
+# Quotes, photos, officials -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "opening", "closing"), [("uk", "«", "»"), ("en", "“", "”")])
+def test_quotation_marks_come_from_the_page_language(page, release, lang, opening, closing):
+    _r, soup = page(url_in(release, lang))
+    quote = soup.find("blockquote").get_text().strip()
+    assert quote[0] == opening
+    assert quote[-1] == closing
+    assert quote.count(opening) == 1
+
+
+def test_quote_cites_the_official_with_a_link_to_their_page(page, release):
+    _r, soup = page(url_in(release, "en"))
+    cite = soup.find("figure", class_="quote").find("cite")
+    assert cite.a["href"] == url_in(release.officials.get(), "en")
+    assert cite.get_text() == "Sergiy Boyev"
+
+
+def test_photo_is_a_figure_with_the_caption_of_the_page_language(page, release):
+    _r, soup = page(url_in(release, "en"))
+    figures = soup.find_all("figure", class_="photo")
+    assert len(figures) == 2
+    photo = release.blocks.get(kind="photo").photo
+    assert photo.caption_en in figures[1].figcaption.get_text()
+    assert figures[1].img["alt"] == photo.alt_en
+    assert "Підпис" not in soup.get_text()
+
+
+def test_photo_codes_never_appear_as_text(page, release):
+    _r, soup = page(url_in(release, "uk"))
+    assert "jrs-5088" not in soup.find("main").get_text()
+
+
+def test_release_shows_the_position_held_on_its_date_not_today(page):
+    official = make_official(name_en="Marta Hnatiuk")
+    make_position(
+        official, start=date(2022, 3, 1), end=date(2024, 5, 31), title_en="Department Director"
+    )
+    make_position(official, start=date(2024, 6, 1), title_en="Deputy Minister")
+    release = make_release()  # 20 February 2025
+    old = make_release(published_at=make_release().published_at.replace(year=2023))
+    for r in (release, old):
+        r.officials.add(official)
+        add_quote(r, official)
+    _r, soup = page(url_in(release, "en"))
+    assert "Deputy Minister" in soup.find("figure", class_="quote").figcaption.get_text()
+    _r, soup = page(url_in(old, "en"))
+    assert "Department Director" in soup.find("figure", class_="quote").figcaption.get_text()
+    assert "Deputy Minister" not in soup.find("aside").get_text()
+
+
+def test_official_page_lists_current_and_past_positions_releases_and_quotes(page, release):
+    official = release.officials.get()
+    make_position(official, start=date(2020, 1, 1), end=date(2023, 12, 31), title_en="Adviser")
+    _r, soup = page(url_in(official, "en"))
+    positions = soup.find("ul", class_="positions").get_text()
+    assert "Deputy Minister of Defence of Ukraine" in positions
+    assert "Adviser" in positions
+    assert "We are scaling up." in soup.find("blockquote").get_text()
+    assert soup.find("a", href=url_in(release, "en"))
+
+
+def test_country_page_lists_its_releases_by_its_standard_name(page, release):
+    _r, soup = page("/countries/no/")
+    assert soup.h1.get_text() == "Норвегія"
+    _r, soup = page("/en/countries/no/")
+    assert soup.h1.get_text() == "Norway"
+    assert soup.find("a", href=url_in(release, "en"))
+
+
+def test_tag_page_reads_in_each_language(page, release):
+    tag = release.tags.get()
+    _r, soup = page(url_in(tag, "uk"))
+    assert soup.h1.get_text() == "Міжнародне співробітництво"
+    _r, soup = page(url_in(tag, "en"))
+    assert soup.h1.get_text() == "International cooperation"
+    assert url_in(tag, "en") == "/en/tags/international-cooperation/"
+
+
+def test_photo_page_shows_caption_credit_download_and_releases(page, release):
+    _r, soup = page("/en/photos/jrs-5105/")
+    assert release.hero_photo.caption_en in soup.find("figure").get_text()
+    assert "Ministry of Defence of Ukraine" in soup.find("dl").get_text()
+    download = soup.find("a", download=True)
+    assert download["download"] == "jrs-5105.jpg"
+    assert soup.find("a", href=url_in(release, "en"))
+
+
+def test_untrusted_text_is_escaped(page):
+    release = make_release(title_en='<script>alert("x")</script>Title')
+    _r, soup = page(url_in(release, "en"))
+    assert soup.find("script") is None
+    assert '<script>alert("x")</script>Title' in soup.h1.get_text()
+
+
+# The parallel view -----------------------------------------------------------------------------
+
+
+def test_parallel_view_aligns_the_two_versions_block_by_block(page, release):
+    _r, soup = page(url_in(release, "uk", "get_parallel_url"))
+    rows = soup.find_all("div", class_="parallel__row")
+    assert len(rows) == 1 + release.blocks.count()
+    for row in rows:
+        cells = row.find_all("div", class_="parallel__cell", recursive=False)
+        assert [c["lang"] for c in cells] == ["uk", "en"]
+    first_block = rows[1].find_all("div", class_="parallel__cell")
+    assert first_block[0].get_text(strip=True) == "Перший абзац."
+    assert first_block[1].get_text(strip=True) == "First paragraph."
+    quote_cells = rows[2].find_all("blockquote")
+    assert quote_cells[0].get_text(strip=True).startswith("«")
+    assert quote_cells[1].get_text(strip=True).startswith("“")
+
+
+def test_both_language_versions_link_to_the_parallel_view(page, release):
+    for lang in ("uk", "en"):
+        _r, soup = page(url_in(release, lang))
+        assert soup.find("a", href=url_in(release, lang, "get_parallel_url"))
+
+
+def test_release_in_one_language_has_no_parallel_view(page, ukrainian_only):
+    _r, soup = page(url_in(ukrainian_only, "uk"))
+    assert soup.find("p", class_="parallel-link") is None
+    _r, soup = page(f"/releases/{ukrainian_only.slug_uk}/parallel/")
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+# The list and its filters ----------------------------------------------------------------------
+
+
+def test_home_lists_the_latest_public_releases_only(page, release, ukrainian_only):
+    draft = make_release(published=False, title_en="Secret draft")
+    _r, soup = page("/en/")
+    text = soup.get_text()
+    assert "Boyev meets Fredriksen" in text
+    assert "Secret draft" not in text
+    assert str(draft) not in text
+    assert ukrainian_only.title_uk not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("tag=international-cooperation", True),
+        ("country=no", True),
+        ("country=NO", True),
+        ("official=sergiy-boyev", True),
+        ("year=2025", True),
+        ("year=2024", False),
+    ],
+)
+def test_release_list_filters(page, release, query, found):
+    make_release(title_en="Unrelated release", published_at=datetime(2024, 6, 1, tzinfo=KYIV))
+    _r, soup = page(f"/en/releases/?{query}")
+    text = soup.find("ul", class_="cards").get_text() if soup.find("ul", class_="cards") else ""
+    assert ("Boyev meets Fredriksen" in text) is found
+    if found:
+        assert "Unrelated release" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "There is no such option"), ("uk", "Такого варіанта немає")],
+)
+def test_bad_filter_value_is_reported_at_its_field_in_the_readers_language(
+    page, release, lang, message
+):
+    prefix = "/en" if lang == "en" else ""
+    _r, soup = page(f"{prefix}/releases/?year=abc&tag=<script>")
+    errors = soup.find_all(class_="error")
+    assert len(errors) == 2
+    assert all(message in e.get_text() for e in errors)
+    assert soup.find("script") is None
+    assert "Boyev" in soup.get_text() or "Боєв" in soup.get_text()
+
+
+@pytest.mark.parametrize("page_number", ["abc", "999", "-1", "0"])
+def test_odd_page_numbers_show_a_page_not_an_error(page, release, page_number):
+    page(f"/releases/?page={page_number}")
+
+
+def test_list_switcher_keeps_filters_in_the_other_languages_words(page, release):
+    _r, soup = page("/releases/?tag=mizhnarodne-spivrobitnytstvo&country=no")
+    href = switcher_link(soup, "en")["href"]
+    assert href.startswith("/en/releases/?")
+    assert "tag=international-cooperation" in href
+    assert "country=no" in href
+
+
+# Query budgets: a page costs the same however much a release holds ------------------------
+
+
+def count_queries(client, url, django_assert_max_num_queries=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("release", lambda r, lang: url_in(r, lang)),
+        ("parallel", lambda r, lang: url_in(r, lang, "get_parallel_url")),
+        ("list", lambda r, lang: "/releases/" if lang == "uk" else "/en/releases/"),
+        ("home", lambda r, lang: "/" if lang == "uk" else "/en/"),
+        ("official", lambda r, lang: url_in(r.officials.first(), lang)),
+        ("tag", lambda r, lang: url_in(r.tags.first(), lang)),
+        ("country", lambda r, lang: url_in(r.countries.first(), lang)),
+        ("photo", lambda r, lang: url_in(r.hero_photo, lang)),
+    ],
+)
+def test_page_costs_a_fixed_number_of_queries(client, name, url):
+    small = make_rich_release(1)
+    small_count = count_queries(client, url(small, "en"))
+    Release.objects.all().delete()
+    large = make_rich_release(30)
+    for _ in range(5):
+        make_rich_release(1)
+    large_count = count_queries(client, url(large, "en"))
+    assert small_count == large_count, name
+    assert small_count <= 12, name
