@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
@@ -12,8 +12,12 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Development and tests only; in production the web server in front serves media.
+    def serve_media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 handler404 = "releases.views.page_not_found"
 handler500 = "releases.views.server_error"

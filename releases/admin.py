@@ -51,7 +51,8 @@ class ReleaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Release
-        fields = "__all__"
+        # The admin's fieldsets decide which fields are shown; this lists what the form saves.
+        fields = ["status", "published_at", "hero_photo", "officials", "countries", "tags"]
 
 
 @admin.register(Release)
@@ -67,7 +68,10 @@ class ReleaseAdmin(TranslationAdmin):
     fieldsets = (
         (None, {"fields": side_by_side("title", "lead")}),
         (_("Publication"), {"fields": (("status", "published_at"),)}),
-        (_("Photo, people and topics"), {"fields": ("hero_photo", "officials", "countries", "tags")}),
+        (
+            _("Photo, people and topics"),
+            {"fields": ("hero_photo", "officials", "countries", "tags")},
+        ),
         (
             _("Addresses"),
             {"fields": (*side_by_side("slug"), "key"), "classes": ["collapse"]},
@@ -93,7 +97,15 @@ class ReleaseAdmin(TranslationAdmin):
 class PositionInline(TranslationTabularInline):
     model = Position
     extra = 0
-    fields = ["title_uk", "title_en", "organisation_uk", "organisation_en", "country", "start", "end"]
+    fields = [
+        "title_uk",
+        "title_en",
+        "organisation_uk",
+        "organisation_en",
+        "country",
+        "start",
+        "end",
+    ]
     autocomplete_fields = ["country"]
 
 

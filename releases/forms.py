@@ -36,7 +36,11 @@ class ReleaseFilterForm(forms.Form):
         Official.objects.all(), label=_("Official"), required=False, error_messages=INVALID_CHOICE
     )
     year = forms.TypedChoiceField(
-        label=_("Year"), coerce=int, required=False, empty_value=None, error_messages=INVALID_CHOICE
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages=INVALID_CHOICE,
     )
 
     def __init__(self, *args, **kwargs):

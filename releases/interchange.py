@@ -265,7 +265,9 @@ class Importer:
             try:
                 published_at = datetime.fromisoformat(item["published_at"])
             except ValueError:
-                self.error(f"{where}.published_at", f'not an ISO 8601 time: "{item["published_at"]}"')
+                self.error(
+                    f"{where}.published_at", f'not an ISO 8601 time: "{item["published_at"]}"'
+                )
                 return
             if published_at.tzinfo is None:
                 self.error(f"{where}.published_at", "the time needs a UTC offset")
@@ -286,8 +288,14 @@ class Importer:
             block = self.block(f"{where}.body[{j}]", raw, position=j + 1)
             if block is not None:
                 blocks.append(block)
-        officials = [self.official(f"{where}.officials[{j}]", k) for j, k in enumerate(item.get("officials", []))]
-        countries = [self.country(f"{where}.countries[{j}]", c) for j, c in enumerate(item.get("countries", []))]
+        officials = [
+            self.official(f"{where}.officials[{j}]", k)
+            for j, k in enumerate(item.get("officials", []))
+        ]
+        countries = [
+            self.country(f"{where}.countries[{j}]", c)
+            for j, c in enumerate(item.get("countries", []))
+        ]
         tags = [self.tag(f"{where}.tags[{j}]", t) for j, t in enumerate(item.get("tags", []))]
         if self.errors:
             return

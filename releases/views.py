@@ -181,7 +181,9 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
                         positions_prefetch("official__")
                     ),
                 ),
-                Prefetch("officials", queryset=Official.objects.prefetch_related(positions_prefetch())),
+                Prefetch(
+                    "officials", queryset=Official.objects.prefetch_related(positions_prefetch())
+                ),
                 "countries",
                 "tags",
             )
@@ -246,9 +248,9 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
             )
         )
         context["quotes"] = list(
-            Block.objects.filter(
-                kind=Block.Kind.QUOTE, official=official, release__in=public
-            ).select_related("release").order_by("-release__published_at", "position")
+            Block.objects.filter(kind=Block.Kind.QUOTE, official=official, release__in=public)
+            .select_related("release")
+            .order_by("-release__published_at", "position")
         )
         return context
 
@@ -269,7 +271,9 @@ class CountryDetailView(TranslationsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        context["releases"] = list(release_cards(Release.objects.public().filter(countries=country)))
+        context["releases"] = list(
+            release_cards(Release.objects.public().filter(countries=country))
+        )
         context["officials"] = list(
             Official.objects.filter(positions__country=country)
             .exclude(**{f"slug_{translation.get_language()}__isnull": True})
@@ -307,7 +311,9 @@ class PhotoDetailView(TranslationsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         photo = self.object
         context["releases"] = list(
-            Release.objects.public().filter(Q(hero_photo=photo) | Q(blocks__photo=photo)).distinct()
+            Release.objects.public()
+            .filter(Q(hero_photo=photo) | Q(blocks__photo=photo))
+            .distinct()
         )
         return context
 

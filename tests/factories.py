@@ -119,9 +119,38 @@ def make_rich_release(size: int) -> Release:
     """A release with ``size`` of everything: blocks of each kind, officials, countries, tags."""
     hero = make_photo()
     release = make_release(hero_photo=hero)
-    codes = ["NO", "PL", "LT", "EE", "DK", "FI", "SE", "DE", "FR", "GB", "US", "CA", "NL", "BE",
-             "CZ", "SK", "RO", "BG", "HR", "SI", "AT", "IT", "ES", "PT", "IE", "IS", "LV", "JP",
-             "KR", "AU"]
+    codes = [
+        "NO",
+        "PL",
+        "LT",
+        "EE",
+        "DK",
+        "FI",
+        "SE",
+        "DE",
+        "FR",
+        "GB",
+        "US",
+        "CA",
+        "NL",
+        "BE",
+        "CZ",
+        "SK",
+        "RO",
+        "BG",
+        "HR",
+        "SI",
+        "AT",
+        "IT",
+        "ES",
+        "PT",
+        "IE",
+        "IS",
+        "LV",
+        "JP",
+        "KR",
+        "AU",
+    ]
     for i in range(size):
         official = make_official()
         make_position(official, start=date(2020, 1, 1), end=date(2023, 12, 31))

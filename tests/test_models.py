@@ -1,5 +1,4 @@
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -104,7 +103,9 @@ def test_ukrainian_slugs_follow_the_national_transliteration_of_2010(text, slug)
 
 
 def test_release_gets_a_slug_per_language_from_its_titles():
-    release = make_release(title_uk="Сергій Боєв зустрівся з партнерами", title_en="Boiev meets partners")
+    release = make_release(
+        title_uk="Сергій Боєв зустрівся з партнерами", title_en="Boiev meets partners"
+    )
     assert release.slug_uk == "serhii-boiev-zustrivsia-z-partneramy"
     assert release.slug_en == "boiev-meets-partners"
 
@@ -157,7 +158,7 @@ def test_official_shows_the_position_held_on_a_given_date():
 
 def test_release_date_is_the_day_in_kyiv():
     # 23:30 UTC on 19 February is already 20 February in Kyiv.
-    release = make_release(published_at=datetime(2025, 2, 19, 23, 30, tzinfo=dt_timezone.utc))
+    release = make_release(published_at=datetime(2025, 2, 19, 23, 30, tzinfo=UTC))
     assert release.date == date(2025, 2, 20)
 
 
@@ -202,7 +203,9 @@ def test_paragraph_is_stored_sanitised():
 
 def test_quote_is_stored_without_its_quotation_marks():
     release = make_release()
-    block = add_quote(release, make_official(), uk="«Ми вдячні партнерам»", en="“We are grateful.”")
+    block = add_quote(
+        release, make_official(), uk="«Ми вдячні партнерам»", en="“We are grateful.”"
+    )
     block.refresh_from_db()
     assert block.text_uk == "Ми вдячні партнерам"
     assert block.text_en == "We are grateful."
@@ -238,7 +241,9 @@ def test_a_bare_photo_code_as_paragraph_text_is_refused():
 
 
 def test_published_release_without_lead_is_refused_at_the_lead_field():
-    release = Release(status=Release.Status.PUBLISHED, title_uk="Назва", title_en="Title", lead_uk="Лід")
+    release = Release(
+        status=Release.Status.PUBLISHED, title_uk="Назва", title_en="Title", lead_uk="Лід"
+    )
     with pytest.raises(ValidationError) as error:
         release.full_clean()
     assert list(error.value.message_dict) == ["lead_en"]

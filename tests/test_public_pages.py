@@ -127,7 +127,9 @@ def test_switcher_leads_to_the_same_release_with_the_other_languages_slug(page, 
 
 def test_alternate_links_name_every_existing_translation(page, release):
     _r, soup = page(url_in(release, "uk"))
-    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    alternates = {
+        link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")
+    }
     assert alternates == {
         "uk": "http://testserver" + url_in(release, "uk"),
         "en": "http://testserver" + url_in(release, "en"),
@@ -144,9 +146,7 @@ def test_switcher_says_plainly_when_there_is_no_english_version(page, ukrainian_
     assert not soup.find_all("link", rel="alternate", hreflang="en")
 
 
-def test_english_address_of_a_ukrainian_only_release_explains_instead_of_404(
-    page, ukrainian_only
-):
+def test_english_address_of_a_ukrainian_only_release_explains_instead_of_404(page, ukrainian_only):
     _r, soup = page(f"/en/releases/{ukrainian_only.slug_uk}/")
     assert soup.html["lang"] == "en"
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"

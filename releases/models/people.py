@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from releases.text import make_slug, unique_slug
+from .slugs import fill_translated_slugs
 
 
 class Country(models.Model):
@@ -27,6 +27,9 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("releases:country", kwargs={"code": self.code.code.lower()})
+
     @property
     def name(self) -> str:
         """The country's name in the active language."""
@@ -35,9 +38,6 @@ class Country(models.Model):
     def name_in(self, language: str) -> str:
         with translation.override(language):
             return str(self.code.name)
-
-    def get_absolute_url(self):
-        return reverse("releases:country", kwargs={"code": self.code.code.lower()})
 
 
 class Official(models.Model):
@@ -68,20 +68,14 @@ class Official(models.Model):
     def __str__(self):
         return self.name or self.name_uk or ""
 
-    def get_absolute_url(self):
-        return reverse("releases:official", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
-        for language in ("uk", "en"):
-            name = getattr(self, f"name_{language}")
-            if name and not getattr(self, f"slug_{language}"):
-                field = f"slug_{language}"
-                base = make_slug(name, language)
-                others = Official.objects.exclude(pk=self.pk)
-                setattr(self, field, unique_slug(base, lambda s, f=field: others.filter(**{f: s}).exists()))
+        fill_translated_slugs(self, "name")
         if not self.key:
             self.key = self.slug_uk or self.slug_en
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:official", kwargs={"slug": self.slug})
 
     def position_on(self, date):
         """The position held on ``date``: the latest-started one that covers it.
@@ -112,7 +106,10 @@ class Position(models.Model):
     )
     start = models.DateField(_("start date"))
     end = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Leave empty while the position is held.")
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while the position is held."),
     )
 
     class Meta:

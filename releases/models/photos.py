@@ -46,15 +46,15 @@ class Photo(models.Model):
     def __str__(self):
         return self.code
 
-    def get_absolute_url(self):
-        return reverse("releases:photo", kwargs={"code": self.code})
-
     def save(self, *args, **kwargs):
         # Django fills width_field/height_field on assignment but not when a file is
         # saved into an unsaved instance; read them from the image itself.
         if self.image:
             self.width, self.height = self.image.width, self.image.height
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:photo", kwargs={"code": self.code})
 
     @property
     def download_name(self) -> str:

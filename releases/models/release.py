@@ -9,16 +9,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from releases.text import (
-    PHOTO_CODE_RE,
-    clean_inline_html,
-    make_slug,
-    strip_quote_marks,
-    unique_slug,
-)
+from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
 
 from .people import Country, Official
 from .photos import Photo
+from .slugs import fill_translated_slugs
 from .tags import TaggedRelease
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -133,6 +128,21 @@ class Release(models.Model):
     def __str__(self):
         return self.title or self.title_uk or self.title_en or self.key or "—"
 
+    def save(self, *args, **kwargs):
+        for lang in LANGUAGES:
+            for field in ("title", "lead"):
+                value = getattr(self, f"{field}_{lang}")
+                if value:
+                    setattr(self, f"{field}_{lang}", value.strip())
+        fill_translated_slugs(self, "title")
+        if not self.key:
+            base = self.slug_uk or self.slug_en or "release"
+            others = Release.objects.exclude(pk=self.pk)
+            self.key = unique_slug(base, lambda s: others.filter(key=s).exists())
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs={"slug": self.slug})
 
@@ -165,31 +175,6 @@ class Release(models.Model):
                 self.published_at = timezone.now()
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        for lang in LANGUAGES:
-            for field in ("title", "lead"):
-                value = getattr(self, f"{field}_{lang}")
-                if value:
-                    setattr(self, f"{field}_{lang}", value.strip())
-            title, field = getattr(self, f"title_{lang}"), f"slug_{lang}"
-            if title and not getattr(self, field):
-                others = Release.objects.exclude(pk=self.pk)
-                setattr(
-                    self,
-                    field,
-                    unique_slug(
-                        make_slug(title, lang),
-                        lambda s, f=field: others.filter(**{f: s}).exists(),
-                    ),
-                )
-        if not self.key:
-            base = self.slug_uk or self.slug_en or "release"
-            others = Release.objects.exclude(pk=self.pk)
-            self.key = unique_slug(base, lambda s: others.filter(key=s).exists())
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 class Block(models.Model):
@@ -250,6 +235,17 @@ class Block(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.position}"
 
+    def save(self, *args, **kwargs):
+        for lang in LANGUAGES:
+            setattr(
+                self, f"text_{lang}", self.stored_text(self.kind, getattr(self, f"text_{lang}"))
+            )
+        if self.kind != self.Kind.QUOTE:
+            self.official = None
+        if self.kind != self.Kind.PHOTO:
+            self.photo = None
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return self.release.get_absolute_url()
 
@@ -284,15 +280,6 @@ class Block(models.Model):
         if kind == cls.Kind.QUOTE:
             return strip_quote_marks(text or "")
         return ""
-
-    def save(self, *args, **kwargs):
-        for lang in LANGUAGES:
-            setattr(self, f"text_{lang}", self.stored_text(self.kind, getattr(self, f"text_{lang}")))
-        if self.kind != self.Kind.QUOTE:
-            self.official = None
-        if self.kind != self.Kind.PHOTO:
-            self.photo = None
-        super().save(*args, **kwargs)
 
 
 QUOTE_PAIRS = {"uk": [("«", "»"), ("„", "“")], "en": [("“", "”")]}

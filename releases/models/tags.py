@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from releases.text import make_slug, unique_slug
+from .slugs import fill_translated_slugs
 
 
 class Tag(TagBase):
@@ -17,19 +17,13 @@ class Tag(TagBase):
     def __str__(self):
         return self.name or self.name_uk or ""
 
+    def save(self, *args, **kwargs):
+        fill_translated_slugs(self, "name", max_length=90)
+        # taggit's own save() would slugify the name of the active language only.
+        models.Model.save(self, *args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("releases:tag", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        for language in ("uk", "en"):
-            name = getattr(self, f"name_{language}")
-            field = f"slug_{language}"
-            if name and not getattr(self, field):
-                others = Tag.objects.exclude(pk=self.pk)
-                base = make_slug(name, language, max_length=90)
-                setattr(self, field, unique_slug(base, lambda s, f=field: others.filter(**{f: s}).exists()))
-        # taggit's own save() would slugify the name of the active language.
-        models.Model.save(self, *args, **kwargs)
 
 
 class TaggedRelease(TaggedItemBase):

@@ -1,0 +1,22 @@
+from django.conf import settings
+
+from releases.text import make_slug, unique_slug
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def fill_translated_slugs(instance, source: str, max_length: int = 120):
+    """Give ``instance`` a unique slug in each language its ``source`` field is written in.
+
+    A slug already set (by hand or earlier) is kept: published addresses do not move.
+    """
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    for lang in LANGUAGES:
+        field = f"slug_{lang}"
+        text = getattr(instance, f"{source}_{lang}")
+        if text and not getattr(instance, field):
+
+            def taken(candidate, field=field):
+                return others.filter(**{field: candidate}).exists()
+
+            setattr(instance, field, unique_slug(make_slug(text, lang, max_length), taken))
