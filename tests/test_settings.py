@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_production_settings(**variables):
+    env = {
+        "PATH": os.environ["PATH"],
+        "ENV_FILE": "/nonexistent/.env",
+        "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+        **variables,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "missing"),
+    [
+        ({"DATABASE_URL": "postgres://u@db/press"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50}, "DATABASE_URL"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(variables, missing):
+    result = load_production_settings(**variables)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_starts_when_configured():
+    result = load_production_settings(
+        SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db/press", ALLOWED_HOSTS="press.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
