@@ -400,3 +400,27 @@ def test_page_costs_a_fixed_number_of_queries(client, name, url):
     large_count = count_queries(client, url(large, "en"))
     assert small_count == large_count, name
     assert small_count <= 12, name
+
+
+def test_filter_error_is_tied_to_its_field_for_screen_readers(page, release):
+    _r, soup = page("/en/releases/?year=abc")
+    select = soup.find("select", attrs={"name": "year"})
+    assert select["aria-invalid"] == "true"
+    assert soup.find(id=select["aria-describedby"]).get_text().startswith("There is no such")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "heading"),
+    [("", "uk", "Сталася помилка"), ("/en", "en", "Something went wrong")],
+)
+def test_server_error_page_speaks_the_language_of_the_address(prefix, lang, heading, rf):
+    from bs4 import BeautifulSoup
+
+    from releases.views import server_error
+
+    with translation.override(lang):
+        response = server_error(rf.get(f"{prefix}/releases/"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 500
+    assert soup.html["lang"] == lang
+    assert heading in soup.h1.get_text()

@@ -1,0 +1,41 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from releases.models import Official, Photo, Release
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_what_the_site_needs_to_show_itself():
+    call_command("load_demo", verbosity=0)
+    assert Release.objects.public("uk").count() >= 9
+    assert Release.objects.public("en").count() >= 8
+    ukrainian_only = Release.objects.public("uk").exclude(
+        pk__in=Release.objects.public("en").values("pk")
+    )
+    assert ukrainian_only.exists()
+    countries = Official.objects.values_list("positions__country__code", flat=True).distinct()
+    assert len(set(countries)) >= 3
+    assert any(o.positions.count() >= 2 for o in Official.objects.all())
+    assert Photo.objects.exclude(image="").count() == Photo.objects.count() > 0
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_loading_the_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = [
+        (r.pk, r.updated_at, r.slug_uk, r.slug_en, r.blocks.count())
+        for r in Release.objects.order_by("pk")
+    ]
+    photos = list(Photo.objects.order_by("pk").values_list("pk", "image"))
+    capsys.readouterr()
+    call_command("load_demo")
+    assert "already up to date" in capsys.readouterr().out
+    again = [
+        (r.pk, r.updated_at, r.slug_uk, r.slug_en, r.blocks.count())
+        for r in Release.objects.order_by("pk")
+    ]
+    assert again == first
+    assert list(Photo.objects.order_by("pk").values_list("pk", "image")) == photos
+    assert get_user_model().objects.count() == 1
