@@ -6,7 +6,13 @@ from django.views.static import serve
 
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
-urlpatterns = i18n_patterns(
+from releases.views import photo_rendition
+
+urlpatterns = [
+    # Language-neutral: the same image serves both language versions.
+    path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
+]
+urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("releases.urls")),
     prefix_default_language=False,

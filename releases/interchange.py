@@ -12,10 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django_countries import countries as country_list
 
+from .imaging import prepare_photo
 from .models import Block, Country, Official, Photo, Position, Release, Tag
 
 FORMAT = "mod-press/1"
@@ -49,10 +49,6 @@ def _text(value, lang):
     if isinstance(value, dict):
         return (value.get(lang) or "").strip()
     return ""
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Importer:
@@ -108,10 +104,10 @@ class Importer:
     def import_country(self, where, item):
         self.country(f"{where}.code", item.get("code"))
 
-    def save(self, kind, obj, values: dict, where: str):
-        """Set ``values`` on ``obj`` and save it only when something differs."""
+    def save(self, kind, obj, values: dict, where: str, changed=False):
+        """Set ``values`` on ``obj`` and save it only when something differs (or ``changed``)."""
         created = obj.pk is None
-        changed = created or any(getattr(obj, k) != v for k, v in values.items())
+        changed = changed or created or any(getattr(obj, k) != v for k, v in values.items())
         for k, v in values.items():
             setattr(obj, k, v)
         if changed:
@@ -201,20 +197,17 @@ class Importer:
         except OSError:
             self.error(f"{where}.file", f'cannot read "{item.get("file")}"')
             return
-        replace = True
-        if photo.pk and photo.image:
+        # The same file as last time keeps its stored copy and renditions.
+        prepared = None
+        if not photo.pk or photo.source_sha256 != hashlib.sha256(data).hexdigest():
             try:
-                with photo.image.open("rb") as stored:
-                    replace = _sha256(stored.read()) != _sha256(data)
-            except OSError:
-                replace = True
-        created = photo.pk is None
-        if replace:
-            photo.image.save(f"{code}{file_path.suffix.lower()}", ContentFile(data), save=False)
-        self.save("photos", photo, values, where)
-        if replace and not created and photo.pk:
-            photo.save()
-            self.summary.unchanged.pop("photos", None)
+                prepared = prepare_photo(file_path.name, data)
+            except ValidationError as exc:
+                self.error(f"{where}.file", " ".join(exc.messages))
+                return
+        if prepared:
+            photo.store(prepared)
+        self.save("photos", photo, values, where, changed=prepared is not None)
         self.photos[code] = photo
 
     def photo(self, where, code):

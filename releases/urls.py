@@ -13,4 +13,5 @@ urlpatterns = [
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("photos/<slug:code>/", views.PhotoDetailView.as_view(), name="photo"),
+    path("photos/<slug:code>/download/", views.photo_download, name="photo_download"),
 ]

@@ -2,16 +2,24 @@
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ReleaseFilterForm
 from .models import Block, Country, Official, Photo, Position, Release, Tag
+from .models.photos import FORMATS
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -316,6 +324,24 @@ class PhotoDetailView(TranslationsMixin, DetailView):
             .distinct()
         )
         return context
+
+
+def photo_rendition(request, code, spec, ext):
+    """Redirect to a rendition of a photo, drawing it the first time it is asked for."""
+    photo = get_object_or_404(Photo, code=code)
+    if ext not in FORMATS or photo.rendition_size(spec) is None:
+        raise Http404
+    rendition = photo.make_rendition(spec, ext)
+    response = HttpResponseRedirect(rendition.file.url)
+    # The address carries the rendition's version, so a browser may keep the answer.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+def photo_download(request, code):
+    """The cleaned original, named by its code."""
+    photo = get_object_or_404(Photo, code=code)
+    return FileResponse(photo.image.open("rb"), as_attachment=True, filename=photo.download_name)
 
 
 def page_not_found(request, exception):

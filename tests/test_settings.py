@@ -43,3 +43,26 @@ def test_production_starts_when_configured():
     )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_photos_go_to_object_storage_when_a_bucket_is_configured():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.files.storage import default_storage;"
+            "print(type(default_storage._wrapped).__name__, default_storage.bucket_name)",
+        ],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": "/nonexistent/.env",
+            "DJANGO_SETTINGS_MODULE": "mod_press.settings.dev",
+            "S3_BUCKET": "press-photos",
+            "S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "press-photos"]

@@ -104,6 +104,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Photos and renditions in S3-compatible object storage (django-storages) when a bucket
+# is named; otherwise on the local file system under MEDIA_ROOT.
+if env("S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+            "location": env("S3_PREFIX", default=""),
+            # Public photos need no signed URLs; a private bucket can turn them on.
+            "querystring_auth": env.bool("S3_SIGNED_URLS", default=False),
+            "file_overwrite": False,
+        },
+    }
 
 # The site's name and publisher as they appear in page titles and the header.
 SITE_NAME = {
@@ -119,3 +137,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The photo library. Limits apply to admin uploads and imports alike.
+PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=60_000_000)
+PHOTO_CODE_PREFIX = env("PHOTO_CODE_PREFIX", default="jrs")
+# Widths of the responsive renditions (WebP with a JPEG fallback).
+PHOTO_WIDTHS = [480, 800, 1200, 1600]
+# Cropped renditions: name -> (width, height), cut around the photo's focal point.
+PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,5 +1,5 @@
 from .people import Country, Official, Position
-from .photos import Photo
+from .photos import Photo, Rendition
 from .release import Block, Release, ReleaseQuerySet
 from .tags import Tag, TaggedRelease
 
@@ -11,6 +11,7 @@ __all__ = [
     "Position",
     "Release",
     "ReleaseQuerySet",
+    "Rendition",
     "Tag",
     "TaggedRelease",
 ]

@@ -1,11 +1,37 @@
-"""Photo assets: an image known by a code, described in both languages."""
+"""Photo assets: an image known by a code, described in both languages, and its renditions."""
 
+import hashlib
+import io
+import re
 from pathlib import PurePosixPath
 
-from django.core.validators import RegexValidator
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+CODE_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
+
+
+def photo_upload_to(photo, filename):
+    return f"photos/{photo.code}{PurePosixPath(filename).suffix.lower()}"
+
+
+class PhotoQuerySet(models.QuerySet):
+    def next_code(self, prefix: str) -> str:
+        """The next free code with ``prefix``: jrs-5106 after jrs-5105."""
+        pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+        numbers = [
+            int(m.group(1))
+            for code in self.filter(code__startswith=f"{prefix}-").values_list("code", flat=True)
+            if (m := pattern.match(code))
+        ]
+        return f"{prefix}-{max(numbers, default=0) + 1:04d}"
 
 
 class Photo(models.Model):
@@ -15,7 +41,7 @@ class Photo(models.Model):
         unique=True,
         validators=[
             RegexValidator(
-                r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                CODE_RE,
                 _("Use lowercase Latin letters, digits and hyphens, for example jrs-5105."),
             )
         ],
@@ -23,10 +49,18 @@ class Photo(models.Model):
         error_messages={"unique": _("A photo with this code already exists.")},
     )
     image = models.ImageField(
-        _("image"), upload_to="photos/", width_field="width", height_field="height"
+        _("image"), upload_to=photo_upload_to, width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    source_sha256 = models.CharField(
+        _("fingerprint of the uploaded file"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Recognises the same file uploaded twice."),
+    )
     caption = models.TextField(_("caption"), blank=True)
     alt = models.CharField(
         _("alternative text"),
@@ -36,7 +70,21 @@ class Photo(models.Model):
     )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     taken_at = models.DateField(_("date taken"), null=True, blank=True)
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 (left edge) to 1 (right edge). Crops keep this point in view."),
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 (top edge) to 1 (bottom edge)."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-taken_at", "code"]
@@ -52,11 +100,156 @@ class Photo(models.Model):
         if self.image:
             self.width, self.height = self.image.width, self.image.height
         super().save(*args, **kwargs)
+        self.renditions.exclude(version=self.rendition_version).delete()
 
     def get_absolute_url(self):
         return reverse("releases:photo", kwargs={"code": self.code})
+
+    def store(self, prepared):
+        """Take a cleaned image from ``releases.imaging.prepare_photo`` as this photo's file."""
+        self.image.save(
+            f"{self.code}{prepared.extension}", ContentFile(prepared.content), save=False
+        )
+        self.source_sha256 = prepared.source_sha256
+        if not self.taken_at and prepared.taken_at:
+            self.taken_at = prepared.taken_at
+        if prepared.artist and not (self.credit_uk or self.credit_en):
+            self.credit_uk = self.credit_en = prepared.artist
+
+    def clean(self):
+        if self.source_sha256:
+            twin = (
+                Photo.objects.filter(source_sha256=self.source_sha256).exclude(pk=self.pk).first()
+            )
+            if twin:
+                raise ValidationError(
+                    {
+                        "image": ValidationError(
+                            _("This image is already in the library as %(code)s."),
+                            code="duplicate",
+                            params={"code": twin.code},
+                        )
+                    }
+                )
 
     @property
     def download_name(self) -> str:
         """The file name a download gets: the code, never the upload's own name."""
         return f"{self.code}{PurePosixPath(self.image.name).suffix.lower()}"
+
+    # Renditions ---------------------------------------------------------------------
+
+    @property
+    def rendition_version(self) -> str:
+        """Changes whenever the image or focal point does, so old renditions are not reused."""
+        basis = f"{self.image.name}|{self.source_sha256}|{self.focal_x:.3f}|{self.focal_y:.3f}"
+        return hashlib.sha256(basis.encode()).hexdigest()[:12]
+
+    def widths(self) -> list[int]:
+        largest = min(self.width, max(settings.PHOTO_WIDTHS))
+        return [w for w in settings.PHOTO_WIDTHS if w < largest] + [largest]
+
+    def rendition_size(self, spec: str) -> tuple[int, int] | None:
+        """Pixel size of rendition ``spec`` (``w800``, ``card``…), or None if there is none."""
+        if not self.width or not self.height:
+            return None
+        if spec in settings.PHOTO_CROPS:
+            return settings.PHOTO_CROPS[spec]
+        if spec.startswith("w") and spec[1:].isdigit() and int(spec[1:]) in self.widths():
+            width = int(spec[1:])
+            return width, max(1, round(self.height * width / self.width))
+        return None
+
+    def rendition_url(self, spec: str, extension: str) -> str:
+        url = reverse("rendition", kwargs={"code": self.code, "spec": spec, "ext": extension})
+        return f"{url}?v={self.rendition_version}"
+
+    def srcset(self, extension: str) -> str:
+        return ", ".join(f"{self.rendition_url(f'w{w}', extension)} {w}w" for w in self.widths())
+
+    def crop_srcset(self, extension: str, *specs: str) -> str:
+        return ", ".join(
+            f"{self.rendition_url(spec, extension)} {settings.PHOTO_CROPS[spec][0]}w"
+            for spec in specs
+        )
+
+    def make_rendition(self, spec: str, extension: str) -> "Rendition":
+        """Draw rendition ``spec`` as ``extension`` and store it, or reuse the one stored."""
+        size = self.rendition_size(spec)
+        fmt, _mime = FORMATS[extension]
+        existing = self.renditions.filter(
+            spec=spec, extension=extension, version=self.rendition_version
+        ).first()
+        if existing:
+            return existing
+        with self.image.open("rb") as source:
+            image = Image.open(source)
+            image.load()
+        if spec in settings.PHOTO_CROPS:
+            image = ImageOps.fit(
+                image, size, Image.LANCZOS, centering=(self.focal_x, self.focal_y)
+            )
+        else:
+            image = image.resize(size, Image.LANCZOS)
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A") if "A" in image.mode else None)
+            image = background
+        buffer = io.BytesIO()
+        image.save(buffer, fmt, quality=82)
+        rendition = Rendition(
+            photo=self,
+            spec=spec,
+            extension=extension,
+            version=self.rendition_version,
+            width=size[0],
+            height=size[1],
+        )
+        rendition.file.save(
+            f"{self.code}/{self.rendition_version}-{spec}.{extension}",
+            ContentFile(buffer.getvalue()),
+            save=False,
+        )
+        try:
+            with transaction.atomic():
+                rendition.save()
+        except IntegrityError:
+            # Another request drew the same rendition meanwhile: keep theirs.
+            rendition.file.storage.delete(rendition.file.name)
+            return self.renditions.get(
+                spec=spec, extension=extension, version=self.rendition_version
+            )
+        return rendition
+
+    def all_rendition_specs(self):
+        return [f"w{w}" for w in self.widths()] + list(settings.PHOTO_CROPS)
+
+
+class Rendition(models.Model):
+    """A resized or cropped copy of a photo, made once and served from storage."""
+
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("photo")
+    )
+    spec = models.CharField(_("kind"), max_length=20)
+    extension = models.CharField(_("format"), max_length=5)
+    version = models.CharField(_("version"), max_length=12)
+    file = models.ImageField(_("file"), upload_to="renditions/")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        ordering = ["photo", "spec", "extension"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "spec", "extension", "version"], name="rendition_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.spec}.{self.extension}"
+
+    def get_absolute_url(self):
+        return self.file.url

@@ -28,12 +28,22 @@ def complete_in(language: str) -> Q:
     """The one definition of "this release exists in ``language``".
 
     Its title and lead, and the text of every paragraph and quote of its body, are
-    written in that language.
+    written in that language, and every photo it shows is described (alt text) in it.
     """
     untranslated_block = Block.objects.filter(
         release=OuterRef("pk"), kind__in=Block.TEXT_KINDS
     ).exclude(_filled(f"text_{language}"))
-    return _filled(f"title_{language}") & _filled(f"lead_{language}") & ~Exists(untranslated_block)
+    photo_without_alt = Block.objects.filter(
+        release=OuterRef("pk"), kind=Block.Kind.PHOTO
+    ).exclude(_filled(f"photo__alt_{language}"))
+    hero_described = Q(hero_photo__isnull=True) | _filled(f"hero_photo__alt_{language}")
+    return (
+        _filled(f"title_{language}")
+        & _filled(f"lead_{language}")
+        & hero_described
+        & ~Exists(untranslated_block)
+        & ~Exists(photo_without_alt)
+    )
 
 
 class ReleaseQuerySet(models.QuerySet):

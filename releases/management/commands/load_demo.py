@@ -17,7 +17,7 @@ PALETTE = ["#35577d", "#5c7a4e", "#8a5a3c", "#4d4d7a", "#2f6f6f", "#7a4d63", "#6
 
 
 def draw_photo(path: Path, index: int, size=(1600, 1067)):
-    """A placeholder photograph: a calm gradient with two shapes."""
+    """A placeholder photograph: a gradient and two shapes, different for every index."""
     base = PALETTE[index % len(PALETTE)]
     image = Image.new("RGB", size, base)
     draw = ImageDraw.Draw(image)
@@ -26,8 +26,15 @@ def draw_photo(path: Path, index: int, size=(1600, 1067)):
     for y in range(0, height, 8):
         shade = int(40 * y / height)
         draw.rectangle([0, y, width, y + 8], fill=(r + shade, g + shade, b + shade))
-    draw.ellipse([width * 0.55, height * 0.15, width * 0.9, height * 0.7], fill="#d9dde3")
-    draw.rectangle([width * 0.1, height * 0.55, width * 0.5, height * 0.9], fill="#1f2a36")
+    shift = (index * 0.07) % 0.35
+    draw.ellipse(
+        [width * (0.45 + shift), height * 0.15, width * (0.8 + shift / 2), height * 0.7],
+        fill="#d9dde3",
+    )
+    draw.rectangle(
+        [width * (0.05 + shift / 2), height * 0.55, width * (0.45 + shift), height * 0.9],
+        fill="#1f2a36",
+    )
     image.save(path, "JPEG", quality=82)
 
 
