@@ -50,8 +50,8 @@ def test_photos_go_to_object_storage_when_a_bucket_is_configured():
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.core.files.storage import default_storage;"
-            "print(type(default_storage._wrapped).__name__, default_storage.bucket_name)",
+            "import django; django.setup(); from django.core.files.storage import storages;"
+            "s = storages['default']; print(type(s).__name__, s.bucket_name)",
         ],
         cwd=ROOT,
         env={
