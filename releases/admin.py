@@ -1,5 +1,7 @@
 """The press staff's daily tool: both languages side by side, errors on the field."""
 
+import taggit.models
+from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -23,7 +25,7 @@ from modeltranslation.admin import (
 from .imaging import prepare_photo
 from .models import Block, Country, Official, Photo, Position, Release, Tag
 
-LANGUAGES = ("uk", "en")
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def side_by_side(*fields):
@@ -41,14 +43,16 @@ def thumbnail(photo, size=80):
     )
 
 
-class BlockInline(TranslationStackedInline):
+class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
+    """Body blocks in order: drag to reorder; a new block goes to the end."""
+
     model = Block
     extra = 0
-    fieldsets = (
-        (None, {"fields": (("position", "kind"), *side_by_side("text"), ("official", "photo"))}),
-    )
+    fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
     autocomplete_fields = ["official", "photo"]
     classes = ["press-blocks"]
+    template = "adminsortable2/edit_inline/stacked-django-5.2.html"
+    show_change_link = False
 
 
 class ReleaseAdminForm(forms.ModelForm):
@@ -66,7 +70,7 @@ class ReleaseAdminForm(forms.ModelForm):
 
 
 @admin.register(Release)
-class ReleaseAdmin(TranslationAdmin):
+class ReleaseAdmin(SortableAdminBase, TranslationAdmin):
     form = ReleaseAdminForm
     inlines = [BlockInline]
     list_display = ["__str__", "status", "published_at", "languages", "hero"]
@@ -82,10 +86,7 @@ class ReleaseAdmin(TranslationAdmin):
             _("Photo, people and topics"),
             {"fields": ("hero_photo", "officials", "countries", "tags")},
         ),
-        (
-            _("Addresses"),
-            {"fields": (*side_by_side("slug"), "key"), "classes": ["collapse"]},
-        ),
+        (_("Addresses"), {"fields": (*side_by_side("slug"), "key")}),
         (_("Record"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
 
@@ -387,6 +388,9 @@ class TagAdmin(TranslationAdmin):
     def release_count(self, tag):
         return tag.release_total
 
+
+# Our Tag model, with names in both languages, replaces taggit's own in the admin.
+admin.site.unregister(taggit.models.Tag)
 
 admin.site.site_header = _("Press service")
 admin.site.site_title = _("Press service")

@@ -4,14 +4,30 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, Official, Release, Tag
+from .text import alphabetical
+
+
+class AlphabeticalChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: alphabetical(label(o))):
+            yield self.choice(obj)
 
 
 class LanguageSlugChoiceField(forms.ModelChoiceField):
-    """A choice of objects named in URLs by their slug in the active language."""
+    """A choice of objects named in URLs by their slug in the active language.
+
+    Choices are listed in the alphabetical order of the active language.
+    """
+
+    iterator = AlphabeticalChoiceIterator
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="slug", **kwargs)
@@ -48,17 +64,31 @@ class ReleaseFilterForm(forms.Form):
         if self.data.get("country"):
             self.data = self.data.copy()
             self.data["country"] = self.data["country"].upper()
+        # Choices come from what the public can read: a draft's tags, officials and
+        # countries stay unknown until it is published.
+        public = Release.objects.public()
+        self.fields["tag"].queryset = Tag.objects.filter(
+            tagged_releases__content_object__in=public
+        ).distinct()
+        self.fields["official"].queryset = Official.objects.filter(
+            Q(releases__in=public) | Q(quotes__release__in=public)
+        ).distinct()
         for name in ("tag", "official"):
             self.fields[name]._localise()
             self.fields[name].empty_label = _("All")
         countries = sorted(
-            Country.objects.filter(releases__isnull=False).distinct(), key=lambda c: c.name
+            Country.objects.filter(releases__in=public).distinct(),
+            key=lambda c: alphabetical(c.name),
         )
         self.fields["country"].choices = [("", _("All"))] + [
             (c.code.code, c.name) for c in countries
         ]
-        years = Release.objects.public().dates("published_at", "year", order="DESC")
+        years = public.dates("published_at", "year", order="DESC")
         self.fields["year"].choices = [("", _("All"))] + [(d.year, d.year) for d in years]
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
 
     def filter(self, queryset):
         """``queryset`` narrowed by the valid filters; an invalid one is shown, not applied."""

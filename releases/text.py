@@ -3,6 +3,7 @@
 import re
 
 import nh3
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from translitua import UkrainianKMU, translit
 
@@ -12,8 +13,8 @@ INLINE_TAGS = {"a", "strong", "em", "br"}
 INLINE_ATTRIBUTES = {"a": {"href"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 
-# Straight and typographic quotation marks that press officers paste around quotes.
-QUOTE_MARKS = "\"'«»“”„‟‘’‚‹›"
+# Pairs of quotation marks that press officers paste around a whole quote.
+QUOTE_PAIRS = [("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'), ("‘", "’"), ("'", "'")]
 
 PHOTO_CODE_RE = re.compile(r"^[a-z]{2,10}-\d{2,8}$")
 
@@ -32,8 +33,16 @@ def clean_inline_html(value: str) -> str:
 
 
 def strip_quote_marks(value: str) -> str:
-    """Remove the quotation marks wrapping a quote: the template supplies the right ones."""
-    return (value or "").strip().strip(QUOTE_MARKS).strip()
+    """Remove one pair of quotation marks wrapping the whole quote: the page adds its own.
+
+    Only a matching outer pair goes, so «Ми підтримуємо «Рамштайн»» keeps its inner
+    quotation and a closing apostrophe (allies') stays.
+    """
+    text = strip_tags(value or "").strip()
+    for opening, closing in QUOTE_PAIRS:
+        if len(text) > 1 and text.startswith(opening) and text.endswith(closing):
+            return text[len(opening) : -len(closing)].strip()
+    return text
 
 
 def make_slug(text: str, language: str, max_length: int = 120) -> str:
@@ -46,10 +55,27 @@ def make_slug(text: str, language: str, max_length: int = 120) -> str:
     return slug
 
 
-def unique_slug(base: str, taken) -> str:
-    """First of ``base``, ``base-2``, ``base-3``… for which ``taken(candidate)`` is false."""
-    candidate, n = base, 2
+def unique_slug(base: str, taken, max_length: int = 120) -> str:
+    """First of ``base``, ``base-2``, ``base-3``… for which ``taken(candidate)`` is false.
+
+    Every candidate fits in ``max_length``: the base is shortened to make room for the suffix.
+    """
+    candidate, n = base[:max_length], 2
     while taken(candidate):
-        candidate = f"{base}-{n}"
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
         n += 1
     return candidate
+
+
+UKRAINIAN_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+_ORDER = {letter: index for index, letter in enumerate(UKRAINIAN_ALPHABET)}
+
+
+def alphabetical(text: str):
+    """A sort key that puts Ukrainian words in the order of the Ukrainian alphabet.
+
+    Databases without a Ukrainian collation sort і, ї, є and ґ by code point, after я.
+    Latin text sorts after Cyrillic, in its own order.
+    """
+    return [(0, _ORDER[c]) if c in _ORDER else (1, ord(c)) for c in text.casefold()]

@@ -241,7 +241,11 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     context_object_name = "official"
 
     def get_object(self, queryset=None):
-        return self.find_object(Official.objects.prefetch_related(positions_prefetch()))
+        published = Release.objects.published()
+        on_record = Official.objects.filter(
+            Q(releases__in=published) | Q(quotes__release__in=published)
+        ).distinct()
+        return self.find_object(on_record.prefetch_related(positions_prefetch()))
 
     def exists_in(self, obj, language):
         return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))
@@ -257,7 +261,8 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
         )
         context["quotes"] = list(
             Block.objects.filter(kind=Block.Kind.QUOTE, official=official, release__in=public)
-            .select_related("release")
+            .select_related("release", "official")
+            .prefetch_related(positions_prefetch("official__"))
             .order_by("-release__published_at", "position")
         )
         return context
@@ -295,7 +300,10 @@ class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     context_object_name = "tag"
 
     def get_object(self, queryset=None):
-        return self.find_object(Tag.objects.all())
+        published = Release.objects.published()
+        return self.find_object(
+            Tag.objects.filter(tagged_releases__content_object__in=published).distinct()
+        )
 
     def exists_in(self, obj, language):
         return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))
@@ -313,7 +321,9 @@ class PhotoDetailView(TranslationsMixin, DetailView):
     context_object_name = "photo"
     slug_field = "code"
     slug_url_kwarg = "code"
-    model = Photo
+
+    def get_queryset(self):
+        return Photo.objects.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -326,9 +336,14 @@ class PhotoDetailView(TranslationsMixin, DetailView):
         return context
 
 
+def visible_photos(request):
+    """Staff see every photo; everyone else only those a published release shows."""
+    return Photo.objects.all() if request.user.is_staff else Photo.objects.published()
+
+
 def photo_rendition(request, code, spec, ext):
     """Redirect to a rendition of a photo, drawing it the first time it is asked for."""
-    photo = get_object_or_404(Photo, code=code)
+    photo = get_object_or_404(visible_photos(request), code=code)
     if ext not in FORMATS or photo.rendition_size(spec) is None:
         raise Http404
     rendition = photo.make_rendition(spec, ext)
@@ -340,7 +355,7 @@ def photo_rendition(request, code, spec, ext):
 
 def photo_download(request, code):
     """The cleaned original, named by its code."""
-    photo = get_object_or_404(Photo, code=code)
+    photo = get_object_or_404(visible_photos(request), code=code)
     return FileResponse(photo.image.open("rb"), as_attachment=True, filename=photo.download_name)
 
 

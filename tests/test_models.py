@@ -259,3 +259,42 @@ def test_every_model_reads_well_as_text():
     release = make_release(title_uk="Назва", published_at=datetime(2025, 1, 1, tzinfo=KYIV))
     assert str(release) == "Назва"
     assert str(make_photo(code="jrs-5105")) == "jrs-5105"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("«Ми вдячні партнерам»", "Ми вдячні партнерам"),
+        ("Ми підтримуємо «Рамштайн»", "Ми підтримуємо «Рамштайн»"),
+        ("«Ми підтримуємо „Рамштайн“»", "Ми підтримуємо „Рамштайн“"),
+        ('"We thank our allies"', "We thank our allies"),
+        ("We thank our allies'", "We thank our allies'"),
+        ("“Europe needs Ukraine.”", "Europe needs Ukraine."),
+        ("<b>Bold</b> words", "Bold words"),
+    ],
+)
+def test_only_one_outer_pair_of_quotation_marks_is_removed(typed, stored):
+    from releases.text import strip_quote_marks
+
+    assert strip_quote_marks(typed) == stored
+
+
+def test_quote_with_a_closing_inner_quotation_is_accepted():
+    block = Block(
+        release=make_release(),
+        kind=Block.Kind.QUOTE,
+        official=make_official(),
+        text_uk="Ми підтримуємо «Рамштайн»",
+        text_en="We support “Ramstein”",
+    )
+    block.full_clean()
+
+
+def test_slugs_never_outgrow_their_column():
+    title = "Дуже " * 60
+    first = make_release(title_uk=title, title_en="Same " * 60)
+    second = make_release(title_uk=title, title_en="Same " * 60)
+    assert len(first.slug_uk) <= 120
+    assert len(second.slug_uk) <= 120
+    assert second.slug_uk.endswith("-2")
+    assert len(second.slug_en) <= 120

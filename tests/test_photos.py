@@ -152,7 +152,8 @@ def test_admin_upload_stores_a_clean_copy(staff):
     assert response.status_code == 302
     photo = Photo.objects.get(code="jrs-7000")
     assert (photo.width, photo.height) == (40, 60)
-    assert photo.image.name == "photos/jrs-7000.jpg"
+    assert photo.image.name.startswith("photos/jrs-7000-")
+    assert photo.download_name == "jrs-7000.jpg"
     assert b"SecretCam" not in photo.image.open("rb").read()
 
 
@@ -263,7 +264,38 @@ def photo():
     Image.new("RGB", (2000, 1000), "#445566").save(buffer, "JPEG")
     photo.store(prepare_photo("big.jpg", buffer.getvalue()))
     photo.save()
+    make_release(hero_photo=photo)
     return photo
+
+
+@pytest.fixture
+def embargoed():
+    photo = make_photo(code="jrs-9000")
+    make_release(published=False, hero_photo=photo)
+    return photo
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/photos/jrs-9000/",
+        "/en/photos/jrs-9000/",
+        "/photos/jrs-9000/download/",
+        "/renditions/jrs-9000/w64.jpg",
+        "/renditions/jrs-9000/card.webp",
+    ],
+)
+def test_photo_of_an_unpublished_release_stays_hidden_from_the_public(client, embargoed, url):
+    assert client.get(url).status_code == 404
+
+
+def test_staff_see_renditions_of_unpublished_photos_in_the_admin(staff, embargoed):
+    assert staff.get("/renditions/jrs-9000/w64.jpg").status_code == 302
+
+
+def test_stored_file_names_cannot_be_guessed_from_the_code(embargoed):
+    assert embargoed.image.name != "photos/jrs-9000.jpg"
+    assert len(embargoed.image.name) > len("photos/jrs-9000.jpg") + 8
 
 
 def test_renditions_come_in_the_configured_sizes(client, photo, settings):
@@ -310,7 +342,7 @@ def test_unknown_renditions_are_404(client, photo, path):
 
 
 def test_pages_use_picture_with_webp_srcset_jpeg_fallback_and_dimensions(client, photo):
-    release = make_release(hero_photo=photo)
+    release = Release.objects.get(hero_photo=photo)
     add_photo_block(release, photo)
     page = client.get(release.get_absolute_url()).content.decode()
     assert '<source type="image/webp" srcset="/renditions/jrs-5105/w480.webp?v=' in page

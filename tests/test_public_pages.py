@@ -424,3 +424,28 @@ def test_server_error_page_speaks_the_language_of_the_address(prefix, lang, head
     assert response.status_code == 500
     assert soup.html["lang"] == lang
     assert heading in soup.h1.get_text()
+
+
+def test_draft_only_tags_officials_and_countries_are_not_offered_as_filters(page, release):
+    secret = make_release(published=False)
+    secret.tags.add(make_tag("Таємна операція", "Secret operation"))
+    secret_official = make_official(name_en="Unannounced Visitor")
+    secret.officials.add(secret_official)
+    secret.countries.add(make_country("JP"))
+    _r, soup = page("/en/releases/")
+    form = soup.find("form", class_="filters").get_text()
+    assert "Norway" in form
+    assert "Secret operation" not in form
+    assert "Unannounced Visitor" not in form
+    assert "Japan" not in form
+    page(url_in(secret.tags.get(), "en"), status=404)
+    page(url_in(secret_official, "en"), status=404)
+
+
+def test_filter_choices_follow_the_ukrainian_alphabet(page):
+    for name in ("Протиповітряна оборона", "Підготовка військових", "Єдність", "Ґрунт"):
+        release = make_release()
+        release.tags.add(make_tag(name, name))
+    _r, soup = page("/releases/")
+    names = [o.get_text() for o in soup.find("select", attrs={"name": "tag"}).find_all("option")]
+    assert names[1:] == ["Ґрунт", "Єдність", "Підготовка військових", "Протиповітряна оборона"]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "taggit",
+    "adminsortable2",
     "releases",
 ]
 

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import re
+import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -19,10 +20,21 @@ FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 
 
 def photo_upload_to(photo, filename):
-    return f"photos/{photo.code}{PurePosixPath(filename).suffix.lower()}"
+    # A random part keeps the files of unpublished photos from being guessed by their code.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"photos/{photo.code}-{secrets.token_urlsafe(9)}{suffix}"
 
 
 class PhotoQuerySet(models.QuerySet):
+    def published(self):
+        """Photos that a published release shows, in any language: no embargo left."""
+        from .release import Release
+
+        published = Release.objects.published()
+        return self.filter(
+            models.Q(hero_of__in=published) | models.Q(blocks__release__in=published)
+        ).distinct()
+
     def next_code(self, prefix: str) -> str:
         """The next free code with ``prefix``: jrs-5106 after jrs-5105."""
         pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")

@@ -292,13 +292,13 @@ class Block(models.Model):
         return ""
 
 
-QUOTE_PAIRS = {"uk": [("«", "»"), ("„", "“")], "en": [("“", "”")]}
+INNER_QUOTE_PAIRS = {"uk": [("«", "»"), ("„", "“")], "en": [("“", "”")]}
 
 
 def quote_marks_balanced(text: str, language: str) -> bool:
     """Whether inner quotation marks in ``text`` open and close in pairs."""
     text = strip_quote_marks(text)
-    for opening, closing in QUOTE_PAIRS.get(language, []):
+    for opening, closing in INNER_QUOTE_PAIRS.get(language, []):
         if text.count(opening) != text.count(closing):
             return False
     return True

@@ -19,4 +19,5 @@ def fill_translated_slugs(instance, source: str, max_length: int = 120):
             def taken(candidate, field=field):
                 return others.filter(**{field: candidate}).exists()
 
-            setattr(instance, field, unique_slug(make_slug(text, lang, max_length), taken))
+            base = make_slug(text, lang, max_length)
+            setattr(instance, field, unique_slug(base, taken, max_length))
