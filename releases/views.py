@@ -58,13 +58,13 @@ class TranslationsMixin:
         return context
 
 
-def object_urls(obj, available: dict[str, bool]) -> dict[str, str | None]:
+def object_urls(obj, available, method="get_absolute_url") -> dict[str, str | None]:
     """``obj.get_absolute_url()`` in each language where ``available`` says it exists."""
     urls = {}
     for lang in LANGUAGES:
         if available.get(lang):
             with translation.override(lang):
-                urls[lang] = obj.get_absolute_url()
+                urls[lang] = getattr(obj, method)()
         else:
             urls[lang] = None
     return urls
@@ -117,17 +117,15 @@ class SlugInAnyLanguageMixin:
         return object_urls(self.object, available)
 
     def render_unavailable(self):
-        versions = [
-            {"code": code, "url": url}
-            for code, url in self.get_translation_urls().items()
-            if url is not None
-        ]
+        """The page for an object that exists, but not in the active language yet."""
+        urls = self.get_translation_urls()
+        current = translation.get_language()
         context = {
             "object": self.object,
-            "versions": versions,
+            "versions": [{"code": code, "url": url} for code, url in urls.items() if url],
             "translations": [
-                {"code": lang, "url": None, "current": lang == translation.get_language()}
-                for lang in LANGUAGES
+                {"code": lang, "url": url, "current": lang == current}
+                for lang, url in urls.items()
             ],
         }
         return render(self.request, "releases/unavailable.html", context)
@@ -223,12 +221,14 @@ class ParallelView(ReleaseDetailView):
     def canonical_url(self):
         return self.object.get_parallel_url()
 
+    def render_unavailable(self):
+        # Without both versions there is nothing to set side by side: the release's own
+        # address, in this language, says what there is.
+        return HttpResponseRedirect(reverse("releases:detail", kwargs=self.kwargs))
+
     def get_translation_urls(self):
-        urls = {}
-        for lang in LANGUAGES:
-            with translation.override(lang):
-                urls[lang] = self.object.get_parallel_url()
-        return urls
+        available = {lang: self.exists_in(self.object, lang) for lang in LANGUAGES}
+        return object_urls(self.object, available, method="get_parallel_url")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

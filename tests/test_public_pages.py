@@ -298,8 +298,7 @@ def test_both_language_versions_link_to_the_parallel_view(page, release):
 def test_release_in_one_language_has_no_parallel_view(page, ukrainian_only):
     _r, soup = page(url_in(ukrainian_only, "uk"))
     assert soup.find("p", class_="parallel-link") is None
-    _r, soup = page(f"/releases/{ukrainian_only.slug_uk}/parallel/")
-    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    page(f"/releases/{ukrainian_only.slug_uk}/parallel/", status=302)
 
 
 # The list and its filters ----------------------------------------------------------------------
@@ -449,3 +448,44 @@ def test_filter_choices_follow_the_ukrainian_alphabet(page):
     _r, soup = page("/releases/")
     names = [o.get_text() for o in soup.find("select", attrs={"name": "tag"}).find_all("option")]
     assert names[1:] == ["Ґрунт", "Єдність", "Підготовка військових", "Протиповітряна оборона"]
+
+
+def test_release_naming_an_official_without_an_english_name_is_not_public_in_english(release):
+    release.officials.add(make_official(name_en=""))
+    assert release in Release.objects.public("uk")
+    assert release not in Release.objects.public("en")
+
+
+def test_release_quoting_an_official_without_an_english_name_is_not_public_in_english():
+    release = make_release()
+    add_quote(release, make_official(name_en=""))
+    assert release not in Release.objects.public("en")
+
+
+def test_parallel_view_of_a_one_language_release_leads_to_the_release(client, ukrainian_only):
+    response = client.get(f"/en/releases/{ukrainian_only.slug_uk}/parallel/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/releases/{ukrainian_only.slug_uk}/"
+
+
+def test_unavailable_page_switcher_links_to_the_version_that_exists(page, ukrainian_only):
+    _r, soup = page(f"/en/releases/{ukrainian_only.slug_uk}/")
+    assert switcher_link(soup, "uk")["href"] == url_in(ukrainian_only, "uk")
+    assert soup.find(class_="language-switcher__missing") is None
+
+
+def test_address_of_a_release_without_a_slug_in_the_language_falls_back(ukrainian_only):
+    assert url_in(ukrainian_only, "en") == url_in(ukrainian_only, "uk")
+    assert "None" not in url_in(ukrainian_only, "en", "get_parallel_url")
+
+
+def test_official_page_costs_the_same_with_many_quotes(client):
+    official = make_official()
+    make_position(official)
+    release = make_release()
+    release.officials.add(official)
+    add_quote(release, official)
+    few = count_queries(client, url_in(official, "en"))
+    for _ in range(10):
+        add_quote(make_release(), official)
+    assert count_queries(client, url_in(official, "en")) == few

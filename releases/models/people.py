@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .slugs import fill_translated_slugs
+from .slugs import fill_translated_slugs, translated_url
 
 
 class Country(models.Model):
@@ -75,7 +75,7 @@ class Official(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("releases:official", kwargs={"slug": self.slug})
+        return translated_url(self, "releases:official")
 
     def position_on(self, date):
         """The position held on ``date``: the latest-started one that covers it.

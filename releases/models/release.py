@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -13,7 +12,7 @@ from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, u
 
 from .people import Country, Official
 from .photos import Photo
-from .slugs import fill_translated_slugs
+from .slugs import fill_translated_slugs, translated_url
 from .tags import TaggedRelease
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -28,7 +27,8 @@ def complete_in(language: str) -> Q:
     """The one definition of "this release exists in ``language``".
 
     Its title and lead, and the text of every paragraph and quote of its body, are
-    written in that language, and every photo it shows is described (alt text) in it.
+    written in that language; every photo it shows is described (alt text) and every
+    official it names or quotes is named in it.
     """
     untranslated_block = Block.objects.filter(
         release=OuterRef("pk"), kind__in=Block.TEXT_KINDS
@@ -37,12 +37,20 @@ def complete_in(language: str) -> Q:
         release=OuterRef("pk"), kind=Block.Kind.PHOTO
     ).exclude(_filled(f"photo__alt_{language}"))
     hero_described = Q(hero_photo__isnull=True) | _filled(f"hero_photo__alt_{language}")
+    unnamed_quoted = Block.objects.filter(release=OuterRef("pk"), kind=Block.Kind.QUOTE).exclude(
+        _filled(f"official__name_{language}")
+    )
+    unnamed_official = Release.officials.through.objects.filter(release=OuterRef("pk")).exclude(
+        _filled(f"official__name_{language}")
+    )
     return (
         _filled(f"title_{language}")
         & _filled(f"lead_{language}")
         & hero_described
         & ~Exists(untranslated_block)
         & ~Exists(photo_without_alt)
+        & ~Exists(unnamed_quoted)
+        & ~Exists(unnamed_official)
     )
 
 
@@ -154,10 +162,10 @@ class Release(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("releases:detail", kwargs={"slug": self.slug})
+        return translated_url(self, "releases:detail")
 
     def get_parallel_url(self):
-        return reverse("releases:parallel", kwargs={"slug": self.slug})
+        return translated_url(self, "releases:parallel")
 
     @property
     def date(self):

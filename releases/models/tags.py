@@ -1,11 +1,10 @@
 """Tags whose name and slug are translated: one tag, read in each language."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from .slugs import fill_translated_slugs
+from .slugs import fill_translated_slugs, translated_url
 
 
 class Tag(TagBase):
@@ -23,7 +22,7 @@ class Tag(TagBase):
         models.Model.save(self, *args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("releases:tag", kwargs={"slug": self.slug})
+        return translated_url(self, "releases:tag")
 
 
 class TaggedRelease(TaggedItemBase):
