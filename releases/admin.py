@@ -53,6 +53,10 @@ class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
     classes = ["press-blocks"]
     template = "adminsortable2/edit_inline/stacked-django-5.2.html"
     show_change_link = False
+    view_on_site = False
+
+    class Media:
+        js = ["js/admin-blocks.js"]
 
 
 class ReleaseAdminForm(forms.ModelForm):

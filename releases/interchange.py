@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries as country_list
@@ -19,7 +20,7 @@ from .imaging import prepare_photo
 from .models import Block, Country, Official, Photo, Position, Release, Tag
 
 FORMAT = "mod-press/1"
-LANGUAGES = ("uk", "en")
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 class ImportFailed(Exception):
@@ -191,7 +192,11 @@ class Importer:
         }
         if item.get("taken_at"):
             values["taken_at"] = self.date(f"{where}.taken_at", item["taken_at"])
-        file_path = self.base / (item.get("file") or "")
+        file_path = (self.base / (item.get("file") or "")).resolve()
+        # Paths are relative to the document and stay inside its folder.
+        if not file_path.is_relative_to(self.base.resolve()):
+            self.error(f"{where}.file", f'"{item.get("file")}" is outside the document\'s folder')
+            return
         try:
             data = file_path.read_bytes()
         except OSError:

@@ -133,7 +133,7 @@ class SlugInAnyLanguageMixin:
 
 class HomeView(TranslationsMixin, TemplateView):
     template_name = "releases/home.html"
-    latest_count = 7
+    latest_count = 6
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -360,8 +360,15 @@ def photo_download(request, code):
 
 
 def page_not_found(request, exception):
-    context = {"home_url": reverse("releases:home")}
-    return render(request, "404.html", context, status=404)
+    # The switcher offers each language's home page: the missing page has no versions.
+    current = translation.get_language()
+    translations = []
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            translations.append(
+                {"code": lang, "url": reverse("releases:home"), "current": lang == current}
+            )
+    return render(request, "404.html", {"translations": translations}, status=404)
 
 
 @requires_csrf_token

@@ -125,3 +125,64 @@ def test_official_and_tag_pages_pass_axe(tab, demo):
     tab.locator("aside.facts ul.tag-list a").first.click()
     assert "/en/tags/" in tab.url
     assert_accessible(tab)
+
+
+@pytest.fixture
+def editor(browser, demo):
+    """A logged-in press officer's browser tab, 1280 pixels wide."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("officer", "officer@example.org", "secret-pw-1")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(demo + "/admin/login/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", "secret-pw-1")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    yield page
+    context.close()
+
+
+def release_change_url(demo):
+    from releases.models import Release
+
+    release = Release.objects.public("en").order_by("pk").first()
+    return f"{demo}/admin/releases/release/{release.pk}/change/", release
+
+
+def test_admin_shows_both_languages_side_by_side_within_the_window(editor, demo):
+    url, _release = release_change_url(demo)
+    editor.goto(url)
+    for field in ("title", "lead", "blocks-0-text"):
+        uk = editor.locator(f"[name={field}_uk]").bounding_box()
+        en = editor.locator(f"[name={field}_en]").bounding_box()
+        assert en["x"] > uk["x"] + uk["width"] - 1, field
+        assert abs(en["y"] - uk["y"]) < 5, field
+        assert en["x"] + en["width"] <= 1280, field
+
+
+def test_admin_block_shows_only_the_fields_of_its_kind(editor, demo):
+    url, release = release_change_url(demo)
+    editor.goto(url)
+    kinds = [b.kind for b in release.blocks.all()]
+    first_paragraph = kinds.index("paragraph")
+    official = editor.locator(f"[name=blocks-{first_paragraph}-official]")
+    assert not official.is_visible()
+    editor.select_option(f"[name=blocks-{first_paragraph}-kind]", "quote")
+    assert official.is_visible()
+
+
+def test_a_block_added_in_the_admin_goes_to_the_end(editor, demo):
+    url, release = release_change_url(demo)
+    count = release.blocks.count()
+    editor.goto(url)
+    editor.locator(".press-blocks .add-row a").click()
+    editor.fill(f"[name=blocks-{count}-text_uk]", "Новий завершальний абзац.")
+    editor.fill(f"[name=blocks-{count}-text_en]", "A new closing paragraph.")
+    with editor.expect_navigation():
+        editor.click("input[name=_continue]")
+    errors = editor.locator(".errornote, .errorlist").all_inner_texts()
+    assert editor.locator(".messagelist .success").count() == 1, errors
+    assert release.blocks.last().text_en == "A new closing paragraph."
+    assert release.blocks.count() == count + 1

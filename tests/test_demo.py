@@ -22,7 +22,18 @@ def test_demo_has_what_the_site_needs_to_show_itself():
     assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
 
 
-def test_loading_the_demo_twice_changes_nothing(capsys):
+def test_loading_the_demo_again_keeps_edits_made_in_the_admin(capsys):
+    call_command("load_demo", verbosity=0)
+    release = Release.objects.order_by("pk").first()
+    release.title_uk = "Назву змінено в адмінці"
+    release.save()
+    call_command("load_demo")
+    assert "already loaded" in capsys.readouterr().out
+    release.refresh_from_db()
+    assert release.title_uk == "Назву змінено в адмінці"
+
+
+def test_reloading_the_demo_twice_changes_nothing(capsys):
     call_command("load_demo")
     first = [
         (r.pk, r.updated_at, r.slug_uk, r.slug_en, r.blocks.count())
@@ -30,7 +41,7 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     ]
     photos = list(Photo.objects.order_by("pk").values_list("pk", "image"))
     capsys.readouterr()
-    call_command("load_demo")
+    call_command("load_demo", reload=True)
     assert "already up to date" in capsys.readouterr().out
     again = [
         (r.pk, r.updated_at, r.slug_uk, r.slug_en, r.blocks.count())

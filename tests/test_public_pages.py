@@ -489,3 +489,8 @@ def test_official_page_costs_the_same_with_many_quotes(client):
     for _ in range(10):
         add_quote(make_release(), official)
     assert count_queries(client, url_in(official, "en")) == few
+
+
+def test_not_found_page_offers_each_languages_home_page(page):
+    _r, soup = page("/en/no-such-page/", status=404)
+    assert switcher_link(soup, "uk")["href"] == "/"

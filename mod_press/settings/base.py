@@ -137,6 +137,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's loggers have console handlers of their own; don't print each line twice.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # The photo library. Limits apply to admin uploads and imports alike.

@@ -4,7 +4,10 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+# A .env made for docker-compose may sit in the same folder: an empty SECRET_KEY there,
+# or its production host names, must not stop the development server.
+SECRET_KEY = env("SECRET_KEY", default="") or "dev-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "127.0.0.1", "localhost"]  # noqa: F405
 
 # Serve static files straight from the app folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

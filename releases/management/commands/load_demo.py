@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
+from releases.models import Release
+
 DEMO_DOCUMENT = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
 
 # Muted colours, one per photo, so the generated pictures are told apart at a glance.
@@ -43,9 +45,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-user", action="store_true", help="Do not create the demo admin.")
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Load the demo again even if it is there, undoing edits made to it.",
+        )
 
     def handle(self, *args, **options):
         document = json.loads(DEMO_DOCUMENT.read_text(encoding="utf-8"))
+        keys = [release["key"] for release in document["releases"]]
+        if not options["reload"] and Release.objects.filter(key__in=keys).exists():
+            # make run calls this every time: edits made to the demo in the admin stay.
+            if options["verbosity"] >= 1:
+                self.stdout.write("The demo content is already loaded (--reload restores it).")
+        else:
+            self.load(document, options["verbosity"])
+        if not options["no_user"]:
+            self.ensure_admin()
+
+    def load(self, document, verbosity):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             shutil.copy(DEMO_DOCUMENT, folder / "demo.json")
@@ -53,9 +71,7 @@ class Command(BaseCommand):
                 target = folder / photo["file"]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 draw_photo(target, index)
-            call_command("import_releases", folder / "demo.json", verbosity=options["verbosity"])
-        if not options["no_user"]:
-            self.ensure_admin()
+            call_command("import_releases", folder / "demo.json", verbosity=verbosity)
 
     def ensure_admin(self):
         User = get_user_model()
