@@ -263,9 +263,18 @@ class PhotoAdmin(TranslationAdmin):
     fieldsets = (
         (None, {"fields": ("code", "image", "preview_large", ("width", "height"), "taken_at")}),
         (None, {"fields": side_by_side("caption", "alt", "credit")}),
-        (_("Crops"), {"fields": (("focal_x", "focal_y"),)}),
+        (
+            _("Crops"),
+            {
+                "fields": (("focal_x", "focal_y"),),
+                "description": _("Click the preview above to set the point that crops keep."),
+            },
+        ),
         (_("Used in"), {"fields": ("used_in",)}),
     )
+
+    class Media:
+        js = ["js/admin-focal-point.js"]
 
     def get_queryset(self, request):
         return (

@@ -186,3 +186,19 @@ def test_a_block_added_in_the_admin_goes_to_the_end(editor, demo):
     assert editor.locator(".messagelist .success").count() == 1, errors
     assert release.blocks.last().text_en == "A new closing paragraph."
     assert release.blocks.count() == count + 1
+
+
+def test_clicking_the_photo_preview_sets_the_focal_point(editor, demo):
+    from releases.models import Photo
+
+    photo = Photo.objects.order_by("pk").first()
+    editor.goto(f"{demo}/admin/releases/photo/{photo.pk}/change/")
+    preview = editor.locator(".field-preview_large img")
+    box = preview.bounding_box()
+    preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    assert abs(float(editor.input_value("#id_focal_x")) - 0.25) < 0.02
+    assert abs(float(editor.input_value("#id_focal_y")) - 0.75) < 0.02
+    with editor.expect_navigation():
+        editor.click("input[name=_continue]")
+    photo.refresh_from_db()
+    assert abs(photo.focal_x - 0.25) < 0.02
