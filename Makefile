@@ -20,7 +20,8 @@ run: $(STAMP)
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "  mod_press is running at http://127.0.0.1:8000/  (English: http://127.0.0.1:8000/en/)"
-	@echo "  Log in to the admin at http://127.0.0.1:8000/admin/ as admin / admin"
+	@echo "  Log in to the admin at http://127.0.0.1:8000/admin/ as admin / admin,"
+	@echo "  or by role: officer / officer, editor / editor, translator / translator"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -7,4 +7,9 @@ class ReleasesConfig(AppConfig):
     verbose_name = _("Press releases")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import signals, versions  # noqa: F401
+        from .roles import ensure_roles_after_migrate
+
+        post_migrate.connect(ensure_roles_after_migrate, sender=self)

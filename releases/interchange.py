@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -72,7 +73,8 @@ class Importer:
             raise ImportFailed([f"{self.path.name}: {exc}"]) from exc
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ImportFailed([f'format: expected "{FORMAT}"'])
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported from {self.path.name}")
             for i, item in enumerate(document.get("countries", [])):
                 self.import_country(f"countries[{i}]", item)
             for i, item in enumerate(document.get("officials", [])):
@@ -301,6 +303,8 @@ class Importer:
         if release.pk is None:
             return
         related_changed = self.sync_relations(release, blocks, officials, countries, tags)
+        if changed or related_changed:
+            release.refresh_text_stamps()
         if related_changed and not changed:
             self.summary.unchanged["releases"] -= 1
             self.summary.count("updated", "releases")

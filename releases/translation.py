@@ -2,12 +2,12 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Block, Official, Photo, Position, Release, Tag
+from .models import Block, ChangeNote, Official, Photo, Position, Release, Tag
 
 
 @register(Release)
 class ReleaseTranslationOptions(TranslationOptions):
-    fields = ("title", "lead", "slug")
+    fields = ("title", "lead", "slug", "archive_reason", "text_changed", "text_hash")
     # An empty slug is stored as NULL so that unique slugs allow "not translated yet".
     empty_values = {"slug": None}
 
@@ -37,3 +37,8 @@ class PhotoTranslationOptions(TranslationOptions):
 class TagTranslationOptions(TranslationOptions):
     fields = ("name", "slug")
     empty_values = {"name": None, "slug": None}
+
+
+@register(ChangeNote)
+class ChangeNoteTranslationOptions(TranslationOptions):
+    fields = ("note",)

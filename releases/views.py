@@ -18,7 +18,18 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ReleaseFilterForm
-from .models import Block, Country, Official, Photo, Position, Release, Tag
+from .text import alphabetical
+from .models import (
+    Block,
+    Country,
+    Official,
+    Photo,
+    Position,
+    PreviewLink,
+    Release,
+    SlugHistory,
+    Tag,
+)
 from .models.photos import FORMATS
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -171,29 +182,59 @@ class ReleaseListView(TranslationsMixin, ListView):
         return context
 
 
+def release_page_queryset(queryset):
+    """A release with everything its page shows, in a fixed number of queries."""
+    return (
+        queryset.with_languages()
+        .select_related("hero_photo")
+        .prefetch_related(
+            Prefetch(
+                "blocks",
+                queryset=Block.objects.select_related("official", "photo").prefetch_related(
+                    positions_prefetch("official__")
+                ),
+            ),
+            Prefetch("officials", queryset=Official.objects.prefetch_related(positions_prefetch())),
+            "countries",
+            "tags",
+            "change_notes",
+        )
+    )
+
+
+def release_context(release):
+    """What every page of a release needs besides the release itself."""
+    lang = translation.get_language()
+    notes = [n for n in release.change_notes.all() if getattr(n, f"note_{lang}")]
+    return {
+        "officials": [(o, o.position_on(release.date)) for o in release.officials.all()],
+        "countries": sorted(release.countries.all(), key=lambda c: alphabetical(c.name)),
+        "has_parallel": all(release.is_complete_in(code) for code in LANGUAGES),
+        "change_notes": notes,
+        "archived": release.status == Release.Status.ARCHIVED,
+    }
+
+
+def not_for_the_public(response):
+    """Previews are never cached and never indexed."""
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+    """A release. Staff also see drafts and scheduled releases here, under a banner."""
+
     template_name = "releases/release_detail.html"
     context_object_name = "release"
 
+    @property
+    def staff_preview(self) -> bool:
+        return self.request.user.has_perm("releases.view_release")
+
     def get_queryset(self):
-        return (
-            Release.objects.published()
-            .with_languages()
-            .select_related("hero_photo")
-            .prefetch_related(
-                Prefetch(
-                    "blocks",
-                    queryset=Block.objects.select_related("official", "photo").prefetch_related(
-                        positions_prefetch("official__")
-                    ),
-                ),
-                Prefetch(
-                    "officials", queryset=Official.objects.prefetch_related(positions_prefetch())
-                ),
-                "countries",
-                "tags",
-            )
-        )
+        base = Release.objects.all() if self.staff_preview else Release.objects.on_record()
+        return release_page_queryset(base)
 
     def get_object(self, queryset=None):
         return self.find_object(self.get_queryset())
@@ -201,13 +242,73 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     def exists_in(self, obj, language):
         return obj.is_complete_in(language)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = self.moved_release()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+        release, lang = self.object, translation.get_language()
+        if (
+            release.status == Release.Status.ARCHIVED
+            and release.archive_mode == Release.ArchiveMode.REDIRECT
+            and not self.staff_preview
+        ):
+            target = release.archive_target
+            if target and Release.objects.public().filter(pk=target.pk).exists():
+                return HttpResponsePermanentRedirect(target.get_absolute_url())
+            return HttpResponsePermanentRedirect(reverse("releases:list"))
+        is_public = release.is_live or release.status == Release.Status.ARCHIVED
+        if not (is_public and self.exists_in(release, lang)) and self.staff_preview:
+            context = self.get_context_data(object=release, preview=True)
+            return not_for_the_public(self.render_to_response(context))
+        if not self.exists_in(release, lang):
+            return self.render_unavailable()
+        if getattr(release, f"slug_{lang}") != self.kwargs[self.slug_url_kwarg]:
+            return HttpResponsePermanentRedirect(self.canonical_url())
+        return self.render_to_response(self.get_context_data(object=release))
+
+    def moved_release(self):
+        """The release that had this slug before it changed, if the public may see it."""
+        old = SlugHistory.objects.filter(slug=self.kwargs[self.slug_url_kwarg]).first()
+        if old and Release.objects.on_record().filter(pk=old.release_id).exists():
+            return old.release
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        release = self.object
-        context["officials"] = [(o, o.position_on(release.date)) for o in release.officials.all()]
-        context["countries"] = sorted(release.countries.all(), key=lambda c: c.name)
-        context["has_parallel"] = all(release.is_complete_in(lang) for lang in LANGUAGES)
+        context.update(release_context(self.object))
         return context
+
+
+class PreviewLinkView(TemplateView):
+    """A release as the public would see it, for a reviewer holding a preview link."""
+
+    template_name = "releases/release_detail.html"
+
+    def get(self, request, token):
+        link = PreviewLink.from_token(token)
+        if link is None:
+            response = render(request, "releases/preview_invalid.html", status=404)
+            return not_for_the_public(response)
+        release = release_page_queryset(Release.objects.filter(pk=link.release_id)).get()
+        context = {
+            "release": release,
+            "preview": True,
+            "preview_link": link,
+            "translations": [
+                {
+                    "code": lang,
+                    "url": translate_url(request.path, lang),
+                    "current": lang == translation.get_language(),
+                }
+                for lang in LANGUAGES
+            ],
+            **release_context(release),
+        }
+        return not_for_the_public(self.render_to_response(context))
 
 
 class ParallelView(ReleaseDetailView):

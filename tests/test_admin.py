@@ -54,7 +54,8 @@ def release_form(**values):
         "title_en": "Title",
         "lead_uk": "Лід.",
         "lead_en": "Lead.",
-        "status": "draft",
+        "source_language": "uk",
+        "transition": "",
         "published_at_0": "",
         "published_at_1": "",
         **management("blocks"),
@@ -111,7 +112,7 @@ def test_press_officer_creates_a_release_with_blocks_in_order(staff):
     photo = make_photo()
     tag = make_tag()
     data = release_form(
-        status="published",
+        transition="publish",
         published_at_0="2025-02-20",
         published_at_1="16:00:00",
         officials=[official.pk],
@@ -153,7 +154,7 @@ def test_duplicate_slug_is_refused_at_the_slug_field(staff):
 
 def test_release_published_without_a_lead_is_refused_at_the_lead_field(staff):
     response = staff.post(
-        "/en/admin/releases/release/add/", release_form(status="published", lead_en="")
+        "/en/admin/releases/release/add/", release_form(transition="publish", lead_en="")
     )
     assert response.status_code == 200
     assert "needs a lead" in field_errors(response, "lead_en")
@@ -164,7 +165,7 @@ def test_refused_save_keeps_everything_the_press_officer_typed(staff):
     response = staff.post(
         "/admin/releases/release/add/",
         release_form(
-            status="published",
+            transition="publish",
             lead_en="",
             title_en="Keep this title",
             **management("blocks", total=1),
@@ -268,8 +269,8 @@ def test_autocomplete_finds_officials_countries_tags_and_photos(staff, model, te
     assert expected in [r["text"] for r in response.json()["results"]]
 
 
-def test_release_list_marks_which_languages_are_complete(staff):
+def test_release_list_shows_the_translation_status_of_each_language(staff):
     make_release(title_uk="Лише українською", languages=("uk",))
-    soup = soup_of(staff.get("/admin/releases/release/"))
+    soup = soup_of(staff.get("/en/admin/releases/release/"))
     cell = soup.find("td", class_="field-languages")
-    assert cell.get_text(strip=True) == "UK (en)"
+    assert cell.get_text(strip=True) == "UK: original · EN: missing"

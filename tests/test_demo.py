@@ -49,4 +49,4 @@ def test_reloading_the_demo_twice_changes_nothing(capsys):
     ]
     assert again == first
     assert list(Photo.objects.order_by("pk").values_list("pk", "image")) == photos
-    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.count() == 4  # admin and one account per role

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_countries",
     "taggit",
     "adminsortable2",
+    "reversion",
     "releases",
 ]
 
@@ -129,6 +130,9 @@ SITE_NAME = {
     "uk": env("SITE_NAME_UK", default="Пресслужба Міністерства оборони України"),
     "en": env("SITE_NAME_EN", default="Press Service of the Ministry of Defence of Ukraine"),
 }
+
+# The public address of the site, for links that leave it (preview links, feeds, e-mail).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 RELEASES_PER_PAGE = 12
 

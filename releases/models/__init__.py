@@ -1,17 +1,27 @@
 from .people import Country, Official, Position
 from .photos import Photo, Rendition
-from .release import Block, Release, ReleaseQuerySet
+from .release import (
+    Block,
+    ChangeNote,
+    PreviewLink,
+    Release,
+    ReleaseQuerySet,
+    SlugHistory,
+)
 from .tags import Tag, TaggedRelease
 
 __all__ = [
     "Block",
+    "ChangeNote",
     "Country",
     "Official",
     "Photo",
     "Position",
+    "PreviewLink",
     "Release",
     "ReleaseQuerySet",
     "Rendition",
+    "SlugHistory",
     "Tag",
     "TaggedRelease",
 ]

@@ -1,9 +1,12 @@
 """Press releases and the ordered blocks of their body."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -55,9 +58,22 @@ def complete_in(language: str) -> Q:
 
 
 class ReleaseQuerySet(models.QuerySet):
-    def published(self):
-        """Released to the public by its status and date, in whatever language."""
-        return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Live by status and clock, in whatever language.
+
+        A scheduled release is live from its time on, whether or not the scheduler has
+        run yet: the clock decides, so a release is never late.
+        """
+        return self.filter(
+            status__in=Release.LIVE_STATUSES, published_at__lte=now or timezone.now()
+        )
+
+    def on_record(self, now=None):
+        """Releases whose address answers: live ones, and archived ones (notice or redirect)."""
+        return self.filter(
+            Q(status__in=Release.LIVE_STATUSES) | Q(status=Release.Status.ARCHIVED),
+            published_at__lte=now or timezone.now(),
+        )
 
     def complete_in(self, language):
         return self.filter(complete_in(language))
@@ -83,8 +99,16 @@ class ReleaseQuerySet(models.QuerySet):
 class Release(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
+
+    class ArchiveMode(models.TextChoices):
+        NOTICE = "notice", _("Keep the page, with a notice")
+        REDIRECT = "redirect", _("Remove the page and redirect its addresses")
+
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     key = models.SlugField(
         _("key"),
@@ -106,6 +130,13 @@ class Release(models.Model):
         help_text=_("The last part of the page address. Made from the title when left empty."),
         error_messages={"unique": _("Another release already uses this address.")},
     )
+    source_language = models.CharField(
+        _("written in"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the release is written in; the other one is its translation."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -113,8 +144,58 @@ class Release(models.Model):
         _("publication time"),
         null=True,
         blank=True,
-        help_text=_("Kyiv time. Set to now when a release is published without a time."),
+        help_text=_(
+            "Kyiv time. The moment a scheduled release goes live; set to now when a release "
+            "is published without a time. The public date of the release."
+        ),
     )
+    review_comment = models.TextField(
+        _("editor's comment"),
+        blank=True,
+        help_text=_("Why the release was sent back for changes."),
+    )
+    archive_mode = models.CharField(
+        _("when archived"), max_length=10, choices=ArchiveMode.choices, blank=True
+    )
+    archive_reason = models.TextField(
+        _("reason for archiving"), blank=True, help_text=_("Shown on the page with the notice.")
+    )
+    archive_target = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redirect to"),
+        help_text=_("The release its addresses lead to once archived; the list if empty."),
+    )
+    edit_version = models.PositiveIntegerField(_("edit number"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last saved by"),
+    )
+    text_changed = models.DateTimeField(
+        _("text last changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the texts in this language last changed: the translation status."),
+    )
+    text_hash = models.CharField(max_length=64, blank=True, editable=False)
     hero_photo = models.ForeignKey(
         Photo,
         on_delete=models.PROTECT,
@@ -139,6 +220,12 @@ class Release(models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")
+        permissions = [
+            ("publish_release", _("Can publish, schedule and send back releases")),
+            ("archive_release", _("Can archive and restore archived releases")),
+            ("restore_release", _("Can restore an earlier version of a release")),
+            ("translate_release", _("Can edit the translation of a release")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_status_published_idx"),
         ]
@@ -159,7 +246,19 @@ class Release(models.Model):
             self.key = unique_slug(base, lambda s: others.filter(key=s).exists())
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        self.edit_version += 1
+        old_slugs = (
+            Release.objects.filter(pk=self.pk).values(*[f"slug_{lang}" for lang in LANGUAGES]).first()
+            if self.pk
+            else None
+        )
         super().save(*args, **kwargs)
+        for field, old in (old_slugs or {}).items():
+            if old and old != getattr(self, field):
+                # The old address keeps working: it redirects to the new one.
+                SlugHistory.objects.update_or_create(
+                    language=field.rsplit("_", 1)[1], slug=old, defaults={"release": self}
+                )
 
     def get_absolute_url(self):
         return translated_url(self, "releases:detail")
@@ -179,9 +278,63 @@ class Release(models.Model):
             return annotated
         return Release.objects.filter(pk=self.pk).complete_in(language).exists()
 
+    # Translation status ------------------------------------------------------------
+
+    class TranslationStatus(models.TextChoices):
+        SOURCE = "source", _("original")
+        MISSING = "missing", _("missing")
+        OUTDATED = "outdated", _("out of date")
+        UP_TO_DATE = "up_to_date", _("up to date")
+
+    def text_fingerprint(self, language) -> str:
+        """A digest of every text of the release in ``language``, blocks included."""
+        parts = [getattr(self, f"title_{language}") or "", getattr(self, f"lead_{language}") or ""]
+        parts += [
+            text or ""
+            for text in Block.objects.filter(release=self)
+            .order_by("position", "pk")
+            .values_list(f"text_{language}", flat=True)
+        ]
+        return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
+
+    def refresh_text_stamps(self, when=None):
+        """Note, per language, when its texts changed. Call once the blocks are saved."""
+        when = when or timezone.now()
+        changes = {}
+        for lang in LANGUAGES:
+            digest = self.text_fingerprint(lang)
+            if digest != getattr(self, f"text_hash_{lang}"):
+                changes[f"text_hash_{lang}"] = digest
+                changes[f"text_changed_{lang}"] = when
+        if changes:
+            for name, value in changes.items():
+                setattr(self, name, value)
+            # Stamps are bookkeeping: they do not count as an edit of the release.
+            Release.objects.filter(pk=self.pk).update(**changes)
+        return [name.rsplit("_", 1)[1] for name in changes if name.startswith("text_changed")]
+
+    def translation_status(self, language):
+        if language == self.source_language:
+            return self.TranslationStatus.SOURCE
+        if not self.is_complete_in(language):
+            return self.TranslationStatus.MISSING
+        source = getattr(self, f"text_changed_{self.source_language}")
+        translated = getattr(self, f"text_changed_{language}")
+        if source and translated and source > translated:
+            return self.TranslationStatus.OUTDATED
+        return self.TranslationStatus.UP_TO_DATE
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status in self.LIVE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
     def clean(self):
         errors = {}
-        if self.status == self.Status.PUBLISHED:
+        if self.status in self.LIVE_STATUSES:
             if not any(getattr(self, f"title_{lang}") for lang in LANGUAGES):
                 errors["title_uk"] = _("A published release needs a title.")
             for lang in LANGUAGES:
@@ -310,3 +463,120 @@ def quote_marks_balanced(text: str, language: str) -> bool:
         if text.count(opening) != text.count(closing):
             return False
     return True
+
+
+class SlugHistory(models.Model):
+    """An address a release had before its slug changed; it redirects to the current one."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("release")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    slug = models.SlugField(_("old address (slug)"), max_length=120)
+
+    class Meta:
+        ordering = ["release", "language", "slug"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="slug_history_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.language}: {self.slug}"
+
+    def get_absolute_url(self):
+        return self.release.get_absolute_url()
+
+
+class ChangeNote(models.Model):
+    """A public note on a major update of a release, in both languages."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="change_notes", verbose_name=_("release")
+    )
+    note = models.TextField(_("what changed"))
+    created_at = models.DateTimeField(_("updated"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+
+    def __str__(self):
+        return self.note or self.note_uk or ""
+
+    def get_absolute_url(self):
+        return self.release.get_absolute_url()
+
+
+class PreviewLink(models.Model):
+    """A revocable, expiring address that shows a release to people without an account."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="preview_links", verbose_name=_("release")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    note = models.CharField(
+        _("for whom"), max_length=200, blank=True, help_text=_("E.g. legal review, partner MFA.")
+    )
+
+    SALT = "releases.preview-link"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return f"{self.release} ({self.note})" if self.note else str(self.release)
+
+    @property
+    def token(self) -> str:
+        from django.core import signing
+
+        return signing.dumps({"link": self.pk}, salt=self.SALT)
+
+    def get_absolute_url(self):
+        return reverse("releases:preview", kwargs={"token": self.token})
+
+    def urls(self) -> dict[str, str]:
+        """The full address to share, in each language."""
+        result = {}
+        for lang in LANGUAGES:
+            with translation.override(lang):
+                result[lang] = settings.SITE_URL + self.get_absolute_url()
+        return result
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and timezone.now() < self.expires_at
+
+    @classmethod
+    def from_token(cls, token: str):
+        """The active link a token names, or None if it is forged, expired or revoked."""
+        from django.core import signing
+
+        try:
+            data = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        link = cls.objects.select_related("release").filter(pk=data.get("link")).first()
+        return link if link and link.is_active else None

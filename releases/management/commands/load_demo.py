@@ -6,11 +6,15 @@ import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
 from releases.models import Release
+from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
+
+DEMO_ROLES = {"officer": PRESS_OFFICER, "editor": EDITOR, "translator": TRANSLATOR}
 
 DEMO_DOCUMENT = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
 
@@ -74,7 +78,16 @@ class Command(BaseCommand):
             call_command("import_releases", folder / "demo.json", verbosity=verbosity)
 
     def ensure_admin(self):
-        User = get_user_model()
+        """An administrator and one account per role, each with its name as password."""
+        User = get_user_model()  # noqa: N806
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", "admin")
             self.stdout.write(self.style.SUCCESS("Created the demo administrator admin / admin."))
+        for username, role in DEMO_ROLES.items():
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User.objects.create_user(
+                username, f"{username}@example.org", username, is_staff=True
+            )
+            user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(self.style.SUCCESS(f"Created {username} / {username} ({role})."))

@@ -1,0 +1,14 @@
+"""The press staff's daily tool: both languages side by side, errors on the field."""
+
+import taggit.models
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import people, photos, releases, tags  # noqa: F401 - each registers its models
+
+# Our Tag model, with names in both languages, replaces taggit's own in the admin.
+admin.site.unregister(taggit.models.Tag)
+
+admin.site.site_header = _("Press service")
+admin.site.site_title = _("Press service")
+admin.site.index_title = _("Press releases and their materials")

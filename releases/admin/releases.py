@@ -1,0 +1,526 @@
+"""Releases in the admin: writing, the editorial workflow, translation and history."""
+
+from datetime import timedelta
+
+import reversion
+from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
+
+from releases import history, workflow
+from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
+from releases.models.release import complete_in
+
+from .common import LANGUAGES, side_by_side, thumbnail
+
+KEEP_STATUS = ""
+
+
+# Body blocks -----------------------------------------------------------------------------
+
+
+class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
+    """Body blocks in order: drag to reorder; a new block goes to the end."""
+
+    model = Block
+    extra = 0
+    fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
+    autocomplete_fields = ["official", "photo"]
+    classes = ["press-blocks"]
+    template = "adminsortable2/edit_inline/stacked-django-5.2.html"
+    show_change_link = False
+    view_on_site = False
+
+    class Media:
+        js = ["js/admin-blocks.js"]
+
+
+class TranslationBlockInline(TranslationStackedInline):
+    """What a translator sees of the body: the original, read-only, next to the translation."""
+
+    model = Block
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fieldsets = BlockInline.fieldsets
+    classes = ["press-blocks"]
+    show_change_link = False
+    view_on_site = False
+
+    def get_readonly_fields(self, request, obj=None):
+        targets = translation_targets(obj)
+        return ["kind", "official", "photo"] + [
+            f"text_{lang}" for lang in LANGUAGES if lang not in targets
+        ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def translation_targets(release) -> list[str]:
+    """The languages a translator may write in for ``release``: all but its original."""
+    source = release.source_language if release else None
+    return [lang for lang in LANGUAGES if lang != source]
+
+
+class PreviewLinkInline(admin.TabularInline):
+    """Addresses that show the release to people without an account, until they expire."""
+
+    model = PreviewLink
+    extra = 0
+    fields = ["note", "expires_at", "revoked_at", "address"]
+    readonly_fields = ["address"]
+    verbose_name_plural = _("preview links for people without an account")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["expires_at"].initial = lambda: timezone.now() + timedelta(
+            days=7
+        )
+        return formset
+
+    @admin.display(description=_("address to share"))
+    def address(self, link):
+        if not link.pk:
+            return "—"
+        if not link.is_active:
+            return gettext("not valid any more")
+        return format_html_join(
+            " ",
+            '<input type="text" readonly value="{}" size="70" aria-label="{}">',
+            ((url, lang) for lang, url in link.urls().items()),
+        )
+
+
+# The release form ------------------------------------------------------------------------
+
+
+class ReleaseFormBase(forms.ModelForm):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        label=_("tags"),
+        widget=AutocompleteSelectMultiple(Release._meta.get_field("tags"), admin.site),
+    )
+    transition = forms.ChoiceField(
+        label=_("on saving"),
+        required=False,
+        help_text=_("What happens to the release when you save it."),
+    )
+    loaded_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    major_update = forms.BooleanField(
+        label=_("this is a major update"),
+        required=False,
+        help_text=_("Readers see the date and the note below. Leave unticked for small fixes."),
+    )
+
+    # Set by ReleaseAdmin.get_form for the request at hand.
+    user = None
+
+    class Meta:
+        model = Release
+        # The admin's fieldsets decide which fields are shown; this lists what the form saves.
+        fields = ["hero_photo", "officials", "countries", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "transition" in self.fields:
+            current = self.instance.get_status_display() if self.instance.pk else _("Draft")
+            self.fields["transition"].choices = [
+                (KEEP_STATUS, _("Keep the status (%(status)s)") % {"status": current})
+            ] + [(t.name, t.label) for t in workflow.available(self.user, self.instance)]
+        if self.instance.pk:
+            self.initial["loaded_edit_version"] = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_nobody_saved_meanwhile()
+        if cleaned.get("major_update"):
+            written = [lang for lang in LANGUAGES if self.cleaned_data.get(f"title_{lang}")]
+            for lang in written or LANGUAGES[:1]:
+                if not cleaned.get(f"change_note_{lang}", "").strip():
+                    self.add_error(
+                        f"change_note_{lang}",
+                        _("A major update needs a note for readers in each of its languages."),
+                    )
+        return cleaned
+
+    def check_nobody_saved_meanwhile(self):
+        """Refuse to overwrite a save made after this form was opened."""
+        loaded = self.cleaned_data.get("loaded_edit_version")
+        if not self.instance.pk or loaded is None:
+            return
+        current = (
+            Release.objects.filter(pk=self.instance.pk)
+            .values("edit_version", "updated_at", "updated_by__username")
+            .first()
+        )
+        if current and current["edit_version"] != loaded:
+            when = formats.date_format(
+                timezone.localtime(current["updated_at"]), "DATETIME_FORMAT"
+            )
+            self.add_error(
+                None,
+                _(
+                    "%(user)s saved this release at %(when)s, after you opened it. Nothing "
+                    "of yours was saved: your text is still in the form. Compare it with the "
+                    "current version (open it in a new tab), merge what you need, then save again."
+                )
+                % {"user": current["updated_by__username"] or gettext("someone"), "when": when},
+            )
+            # Saving again after merging is a deliberate choice: accept the current version.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_edit_version")] = current["edit_version"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        name = self.cleaned_data.get("transition")
+        if not name or self.errors:
+            return
+        try:
+            workflow.apply(self.instance, name, self.user)
+            self.instance.clean()
+        except PermissionDenied as denied:
+            self.add_error("transition", str(denied))
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+# One change note field per language, declared so that the admin's fieldsets may name them.
+ReleaseAdminForm = type(
+    "ReleaseAdminForm",
+    (ReleaseFormBase,),
+    {
+        f"change_note_{lang}": forms.CharField(
+            label=_("what changed [%(language)s]") % {"language": lang},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        for lang in LANGUAGES
+    },
+)
+
+
+# Translation status ------------------------------------------------------------------------
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    """Filter by the status of one language's translation."""
+
+    language = None
+
+    def lookups(self, request, model_admin):
+        Status = Release.TranslationStatus  # noqa: N806
+        return [(s.value, s.label) for s in (Status.MISSING, Status.OUTDATED, Status.UP_TO_DATE)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(translation_status_q(self.language, self.value()))
+        return queryset
+
+
+def translation_status_q(language, status) -> Q:
+    """Releases whose ``language`` version has translation ``status`` (not the original)."""
+    Status = Release.TranslationStatus  # noqa: N806
+    not_original = ~Q(source_language=language)
+    outdated = Q()
+    for source in LANGUAGES:
+        if source != language:
+            outdated |= Q(source_language=source) & Q(
+                **{f"text_changed_{source}__gt": F(f"text_changed_{language}")}
+            )
+    complete = complete_in(language)
+    if status == Status.MISSING:
+        return not_original & ~complete
+    if status == Status.OUTDATED:
+        return not_original & complete & outdated
+    return not_original & complete & ~outdated
+
+
+def translation_filter(language):
+    return type(
+        f"TranslationStatus{language.title()}Filter",
+        (TranslationStatusFilter,),
+        {
+            "language": language,
+            "title": _("translation [%(language)s]") % {"language": language},
+            "parameter_name": f"translation_{language}",
+        },
+    )
+
+
+# The release admin -------------------------------------------------------------------------
+
+
+@admin.register(Release)
+class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = ReleaseAdminForm
+    list_display = ["__str__", "status", "published_at", "languages", "hero"]
+    list_filter = [
+        "status",
+        *[translation_filter(lang) for lang in LANGUAGES],
+        ("published_at", admin.DateFieldListFilter),
+        "countries",
+        "tags",
+    ]
+    search_fields = ["title_uk", "title_en", "lead_uk", "lead_en", "key"]
+    autocomplete_fields = ["hero_photo", "officials", "countries"]
+    date_hierarchy = "published_at"
+    change_form_template = "admin/releases/release/change_form.html"
+
+    # Which fields each part of the page holds; roles then decide what is editable.
+    def get_fieldsets(self, request, obj=None):
+        user = request.user
+        fieldsets = [
+            (None, {"fields": (*side_by_side("title", "lead"), "loaded_edit_version")}),
+            (
+                _("Publication"),
+                {
+                    "fields": (
+                        ("status", "transition"),
+                        ("published_at", "source_language"),
+                        "review_comment",
+                    )
+                },
+            ),
+        ]
+        if obj and obj.status in Release.LIVE_STATUSES and obj.published_at:
+            fieldsets.append(
+                (
+                    _("Major update"),
+                    {
+                        "fields": ("major_update", tuple(f"change_note_{lang}" for lang in LANGUAGES)),
+                        "classes": ["collapse"],
+                    },
+                )
+            )
+        if user.has_perm("releases.archive_release"):
+            fieldsets.append(
+                (
+                    _("Archive"),
+                    {
+                        "fields": (("archive_mode", "archive_target"), *side_by_side("archive_reason")),
+                        "classes": ["collapse"],
+                    },
+                )
+            )
+        fieldsets += [
+            (
+                _("Photo, people and topics"),
+                {"fields": ("hero_photo", "officials", "countries", "tags")},
+            ),
+            (_("Addresses"), {"fields": (*side_by_side("slug"), "key")}),
+            (
+                _("Record"),
+                {
+                    "fields": (
+                        ("created_by", "created_at"),
+                        ("updated_by", "updated_at"),
+                        "translation_summary",
+                    ),
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
+        if workflow.is_translator_only(user):
+            # No workflow for translators: the status is shown, not changed.
+            fieldsets[1] = (_("Publication"), {"fields": (("status", "published_at"),)})
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        always = [
+            "status", "key", "created_at", "updated_at", "created_by", "updated_by",
+            "translation_summary",
+        ]  # fmt: skip
+        user = request.user
+        if workflow.is_translator_only(user):
+            editable = {f"{name}_{lang}" for name in ("title", "lead", "slug") for lang in translation_targets(obj)}
+            shown = {
+                field
+                for _name, options in self.get_fieldsets(request, obj)
+                for row in options["fields"]
+                for field in (row if isinstance(row, tuple) else (row,))
+            }
+            return sorted((shown | set(always)) - editable - {"loaded_edit_version"})
+        if not workflow.is_editor(user):
+            always.append("review_comment")
+        return always
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_inlines(self, request, obj):
+        if workflow.is_translator_only(request.user):
+            return [TranslationBlockInline]
+        inlines = [BlockInline]
+        if obj and request.user.has_perm("releases.view_previewlink"):
+            inlines.append(PreviewLinkInline)
+        return inlines
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_languages().select_related("hero_photo")
+
+    # Permissions are decided by the workflow, for every request, not by what is shown.
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("releases.change_release") or request.user.has_perm(
+                "releases.translate_release"
+            )
+        return workflow.may_edit(request.user, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        release.refresh_text_stamps()
+        if form.cleaned_data.get("major_update"):
+            ChangeNote.objects.create(
+                release=release,
+                created_by=request.user,
+                **{f"note_{lang}": form.cleaned_data.get(f"change_note_{lang}", "") for lang in LANGUAGES},
+            )
+        transition = form.cleaned_data.get("transition")
+        label = workflow.TRANSITIONS[transition].label if transition else None
+        reversion.set_comment(str(label) if label else gettext("Edited"))
+
+    # Columns -----------------------------------------------------------------------------
+
+    @admin.display(description=_("languages"))
+    def languages(self, release):
+        return " · ".join(
+            f"{lang.upper()}: {release.translation_status(lang).label}" for lang in LANGUAGES
+        )
+
+    @admin.display(description=_("main photo"))
+    def hero(self, release):
+        return thumbnail(release.hero_photo, 60)
+
+    @admin.display(description=_("translations"))
+    def translation_summary(self, release):
+        return self.languages(release) if release.pk else "—"
+
+    # History, comparison, restore and the translators' worklist ----------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("worklist/", wrap(self.worklist_view), name="releases_release_worklist"),
+            path("<path:object_id>/versions/", wrap(self.versions_view), name="releases_release_versions"),
+            path("<path:object_id>/versions/compare/", wrap(self.compare_view), name="releases_release_compare"),
+            path(
+                "<path:object_id>/versions/<int:version_id>/restore/",
+                wrap(self.restore_view),
+                name="releases_release_restore",
+            ),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def get_release(self, request, object_id):
+        release = get_object_or_404(Release, pk=object_id)
+        if not self.has_view_or_change_permission(request, release):
+            raise PermissionDenied
+        return release
+
+    def versions_view(self, request, object_id):
+        release = self.get_release(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": _("History of “%(release)s”") % {"release": release},
+            "versions": history.numbered_versions(release),
+            "can_restore": request.user.has_perm("releases.restore_release"),
+        }
+        return TemplateResponse(request, "admin/releases/release/versions.html", context)
+
+    def compare_view(self, request, object_id):
+        release = self.get_release(request, object_id)
+        versions = {v.pk: v for v in history.numbered_versions(release)}
+        try:
+            old, new = (versions[int(request.GET[key])] for key in ("a", "b"))
+        except (KeyError, ValueError):
+            messages.error(request, gettext("Choose two versions to compare."))
+            return redirect("admin:releases_release_versions", object_id)
+        if old.number > new.number:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": _("Changes from version %(old)s to version %(new)s")
+            % {"old": old.number, "new": new.number},
+            "old": old,
+            "new": new,
+            "changes": history.compare(old, new),
+        }
+        return TemplateResponse(request, "admin/releases/release/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        release = self.get_release(request, object_id)
+        if request.method != "POST" or not request.user.has_perm("releases.restore_release"):
+            raise PermissionDenied
+        version = next((v for v in history.numbered_versions(release) if v.pk == version_id), None)
+        if version is None:
+            raise PermissionDenied
+        history.restore(release, version, request.user)
+        messages.success(
+            request,
+            gettext("Version %(number)s was restored; it is now the newest version.")
+            % {"number": version.number},
+        )
+        return redirect("admin:releases_release_change", object_id)
+
+    def worklist_view(self, request):
+        """What needs a translator first: live releases before drafts, newest first."""
+        if not request.user.has_perm("releases.translate_release"):
+            raise PermissionDenied
+        Status = Release.TranslationStatus  # noqa: N806
+        rows = []
+        for lang in LANGUAGES:
+            needs = translation_status_q(lang, Status.MISSING) | translation_status_q(
+                lang, Status.OUTDATED
+            )
+            for release in (
+                Release.objects.with_languages()
+                .filter(needs)
+                .exclude(status=Release.Status.ARCHIVED)
+            ):
+                rows.append((release, lang, release.translation_status(lang)))
+        live_first = {s: i for i, s in enumerate(Release.LIVE_STATUSES)}
+        rows.sort(
+            key=lambda row: (
+                live_first.get(row[0].status, 9),
+                row[2] != Status.OUTDATED,
+                -(row[0].published_at or row[0].created_at).timestamp(),
+            )
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Translation worklist"),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/releases/release/worklist.html", context)

@@ -1,0 +1,47 @@
+"""Record scheduled releases whose time has come as published, and clear caches.
+
+The public pages do not wait for this: a scheduled release is live from its time on.
+This records the change (status and history) and empties caches that may hold old lists.
+Run it every minute (docker-compose.yml has a service for it).
+"""
+
+import reversion
+from django.core.cache import caches
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from releases.models import Release
+
+
+class Command(BaseCommand):
+    help = "Mark scheduled releases whose publication time has passed as published."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only list what is due.")
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        due = Release.objects.filter(status=Release.Status.SCHEDULED, published_at__lte=now)
+        if options["dry_run"]:
+            for release in due:
+                self.stdout.write(f"due: {release.pk} {release}")
+            return
+        published = 0
+        for pk in list(due.values_list("pk", flat=True)):
+            with transaction.atomic(), reversion.create_revision():
+                # Another run or an editor may have got there first: lock and look again.
+                release = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if release is None:
+                    continue
+                release.status = Release.Status.PUBLISHED
+                release.save()
+                reversion.set_comment("Published on schedule")
+            published += 1
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"published: {release.pk} {release}")
+        if published:
+            for cache in caches.all():
+                cache.clear()
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(f"{published} scheduled release(s) published."))

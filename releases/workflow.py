@@ -1,0 +1,135 @@
+"""How a release moves from draft to the public, and who may move it.
+
+Press officers draft and submit; editors publish, schedule, send back and archive.
+Every rule is checked here, on the server, whatever a form offered.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Release
+
+Status = Release.Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    permission: str
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            _("Send for review"),
+            (Status.DRAFT,),
+            Status.IN_REVIEW,
+            "releases.change_release",
+        ),
+        Transition(
+            "publish",
+            _("Publish now"),
+            (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED),
+            Status.PUBLISHED,
+            "releases.publish_release",
+        ),
+        Transition(
+            "schedule",
+            _("Schedule for the publication time"),
+            (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED),
+            Status.SCHEDULED,
+            "releases.publish_release",
+        ),
+        Transition(
+            "reject",
+            _("Send back to the author for changes"),
+            (Status.IN_REVIEW, Status.SCHEDULED),
+            Status.DRAFT,
+            "releases.publish_release",
+        ),
+        Transition(
+            "archive",
+            _("Archive"),
+            (Status.PUBLISHED, Status.SCHEDULED),
+            Status.ARCHIVED,
+            "releases.archive_release",
+        ),
+        Transition(
+            "unarchive",
+            _("Bring back from the archive"),
+            (Status.ARCHIVED,),
+            Status.PUBLISHED,
+            "releases.archive_release",
+        ),
+    ]
+}
+
+
+def available(user, release) -> list[Transition]:
+    """The transitions ``user`` may apply to ``release`` in its current state."""
+    status = release.status if release.pk else Status.DRAFT
+    return [
+        t for t in TRANSITIONS.values() if status in t.sources and user.has_perm(t.permission)
+    ]
+
+
+def is_editor(user) -> bool:
+    return user.has_perm("releases.publish_release")
+
+
+def is_translator_only(user) -> bool:
+    """Translators edit the other language of a release and nothing else."""
+    return user.has_perm("releases.translate_release") and not user.has_perm(
+        "releases.add_release"
+    )
+
+
+def may_edit(user, release) -> bool:
+    """Whether ``user`` may save changes to ``release`` at all (fields aside)."""
+    if is_editor(user):
+        return True
+    if is_translator_only(user):
+        return release.status != Status.ARCHIVED
+    if not user.has_perm("releases.change_release"):
+        return False
+    # A press officer works on their own drafts; once submitted, the editor has it.
+    return release.pk is None or (
+        release.created_by_id == user.pk and release.status == Status.DRAFT
+    )
+
+
+def apply(release, name: str, user, *, now=None):
+    """Move ``release`` by transition ``name``, or raise if ``user`` may not or it cannot."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or transition not in available(user, release):
+        raise PermissionDenied(_("You may not do this with this release."))
+    now = now or timezone.now()
+    errors = {}
+    if transition.name == "schedule" and (not release.published_at or release.published_at <= now):
+        errors["published_at"] = _("A scheduled release needs a publication time in the future.")
+    if transition.name == "publish" and (release.published_at is None or release.published_at > now):
+        release.published_at = now
+    if transition.name == "reject" and not release.review_comment.strip():
+        errors["review_comment"] = _("Tell the author what to change.")
+    if transition.name == "archive":
+        if not release.archive_mode:
+            errors["archive_mode"] = _("Choose what happens to the page once archived.")
+        elif release.archive_mode == Release.ArchiveMode.NOTICE and not any(
+            getattr(release, f"archive_reason_{code}") for code, _name in settings.LANGUAGES
+        ):
+            errors["archive_reason_uk"] = _("Give the reason shown with the notice.")
+    if errors:
+        raise ValidationError(errors)
+    if transition.name == "submit":
+        release.review_comment = ""
+    release.status = transition.target
+    return transition
