@@ -6,8 +6,16 @@ PRESS_OFFICER = "Press officer"
 EDITOR = "Editor"
 TRANSLATOR = "Translator"
 
-_READ = ["view_release", "view_block", "view_photo", "view_official", "view_position",
-         "view_tag", "view_country", "view_changenote"]
+_READ = [
+    "view_release",
+    "view_block",
+    "view_photo",
+    "view_official",
+    "view_position",
+    "view_tag",
+    "view_country",
+    "view_changenote",
+]
 _WRITE = [
     "add_release", "change_release",
     "add_block", "change_block", "delete_block",
@@ -22,10 +30,20 @@ ROLES = {
     EDITOR: _READ
     + _WRITE
     + [
-        "publish_release", "archive_release", "restore_release", "translate_release",
-        "delete_photo", "delete_official", "delete_tag", "change_country", "delete_country",
-        "add_changenote", "change_changenote", "delete_changenote", "delete_previewlink",
-    ],  # fmt: skip
+        "publish_release",
+        "archive_release",
+        "restore_release",
+        "translate_release",
+        "delete_photo",
+        "delete_official",
+        "delete_tag",
+        "change_country",
+        "delete_country",
+        "add_changenote",
+        "change_changenote",
+        "delete_changenote",
+        "delete_previewlink",
+    ],
     TRANSLATOR: [*_READ, "translate_release", "change_block"],
 }
 

@@ -18,7 +18,6 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ReleaseFilterForm
-from .text import alphabetical
 from .models import (
     Block,
     Country,
@@ -31,6 +30,7 @@ from .models import (
     Tag,
 )
 from .models.photos import FORMATS
+from .text import alphabetical
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -194,7 +194,9 @@ def release_page_queryset(queryset):
                     positions_prefetch("official__")
                 ),
             ),
-            Prefetch("officials", queryset=Official.objects.prefetch_related(positions_prefetch())),
+            Prefetch(
+                "officials", queryset=Official.objects.prefetch_related(positions_prefetch())
+            ),
             "countries",
             "tags",
             "change_notes",

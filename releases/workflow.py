@@ -77,9 +77,7 @@ TRANSITIONS = {
 def available(user, release) -> list[Transition]:
     """The transitions ``user`` may apply to ``release`` in its current state."""
     status = release.status if release.pk else Status.DRAFT
-    return [
-        t for t in TRANSITIONS.values() if status in t.sources and user.has_perm(t.permission)
-    ]
+    return [t for t in TRANSITIONS.values() if status in t.sources and user.has_perm(t.permission)]
 
 
 def is_editor(user) -> bool:
@@ -116,7 +114,9 @@ def apply(release, name: str, user, *, now=None):
     errors = {}
     if transition.name == "schedule" and (not release.published_at or release.published_at <= now):
         errors["published_at"] = _("A scheduled release needs a publication time in the future.")
-    if transition.name == "publish" and (release.published_at is None or release.published_at > now):
+    if transition.name == "publish" and (
+        release.published_at is None or release.published_at > now
+    ):
         release.published_at = now
     if transition.name == "reject" and not release.review_comment.strip():
         errors["review_comment"] = _("Tell the author what to change.")

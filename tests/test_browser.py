@@ -50,7 +50,13 @@ def tab(browser):
     context = browser.new_context()
     page = context.new_page()
     yield page
+    settle(page)
     context.close()
+
+
+def settle(page):
+    """Let the page's last requests (lazy images) finish before the database is reset."""
+    page.wait_for_load_state("networkidle")
 
 
 def assert_accessible(page):
@@ -141,6 +147,7 @@ def editor(browser, demo):
     with page.expect_navigation():
         page.click("input[type=submit]")
     yield page
+    settle(page)
     context.close()
 
 

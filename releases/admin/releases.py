@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
@@ -85,9 +85,7 @@ class PreviewLinkInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["expires_at"].initial = lambda: timezone.now() + timedelta(
-            days=7
-        )
+        formset.form.base_fields["expires_at"].initial = lambda: timezone.now() + timedelta(days=7)
         return formset
 
     @admin.display(description=_("address to share"))
@@ -221,7 +219,7 @@ class TranslationStatusFilter(admin.SimpleListFilter):
     language = None
 
     def lookups(self, request, model_admin):
-        Status = Release.TranslationStatus  # noqa: N806
+        Status = Release.TranslationStatus
         return [(s.value, s.label) for s in (Status.MISSING, Status.OUTDATED, Status.UP_TO_DATE)]
 
     def queryset(self, request, queryset):
@@ -232,7 +230,7 @@ class TranslationStatusFilter(admin.SimpleListFilter):
 
 def translation_status_q(language, status) -> Q:
     """Releases whose ``language`` version has translation ``status`` (not the original)."""
-    Status = Release.TranslationStatus  # noqa: N806
+    Status = Release.TranslationStatus
     not_original = ~Q(source_language=language)
     outdated = Q()
     for source in LANGUAGES:
@@ -300,7 +298,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 (
                     _("Major update"),
                     {
-                        "fields": ("major_update", tuple(f"change_note_{lang}" for lang in LANGUAGES)),
+                        "fields": (
+                            "major_update",
+                            tuple(f"change_note_{lang}" for lang in LANGUAGES),
+                        ),
                         "classes": ["collapse"],
                     },
                 )
@@ -310,7 +311,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 (
                     _("Archive"),
                     {
-                        "fields": (("archive_mode", "archive_target"), *side_by_side("archive_reason")),
+                        "fields": (
+                            ("archive_mode", "archive_target"),
+                            *side_by_side("archive_reason"),
+                        ),
                         "classes": ["collapse"],
                     },
                 )
@@ -334,8 +338,12 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
             ),
         ]
         if workflow.is_translator_only(user):
-            # No workflow for translators: the status is shown, not changed.
-            fieldsets[1] = (_("Publication"), {"fields": (("status", "published_at"),)})
+            # Translators see the texts, the addresses and the status; no workflow.
+            return [
+                fieldsets[0],
+                (_("Publication"), {"fields": (("status", "published_at"), "source_language")}),
+                (_("Addresses"), {"fields": side_by_side("slug")}),
+            ]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -345,7 +353,11 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         ]  # fmt: skip
         user = request.user
         if workflow.is_translator_only(user):
-            editable = {f"{name}_{lang}" for name in ("title", "lead", "slug") for lang in translation_targets(obj)}
+            editable = {
+                f"{name}_{lang}"
+                for name in ("title", "lead", "slug")
+                for lang in translation_targets(obj)
+            }
             shown = {
                 field
                 for _name, options in self.get_fieldsets(request, obj)
@@ -400,7 +412,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
             ChangeNote.objects.create(
                 release=release,
                 created_by=request.user,
-                **{f"note_{lang}": form.cleaned_data.get(f"change_note_{lang}", "") for lang in LANGUAGES},
+                **{
+                    f"note_{lang}": form.cleaned_data.get(f"change_note_{lang}", "")
+                    for lang in LANGUAGES
+                },
             )
         transition = form.cleaned_data.get("transition")
         label = workflow.TRANSITIONS[transition].label if transition else None
@@ -426,17 +441,18 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
+        prefix = "<path:object_id>/versions"
         return [
             path("worklist/", wrap(self.worklist_view), name="releases_release_worklist"),
-            path("<path:object_id>/versions/", wrap(self.versions_view), name="releases_release_versions"),
-            path("<path:object_id>/versions/compare/", wrap(self.compare_view), name="releases_release_compare"),
+            path(f"{prefix}/", wrap(self.versions_view), name="releases_release_versions"),
+            path(f"{prefix}/compare/", wrap(self.compare_view), name="releases_release_compare"),
             path(
-                "<path:object_id>/versions/<int:version_id>/restore/",
+                f"{prefix}/<int:version_id>/restore/",
                 wrap(self.restore_view),
                 name="releases_release_restore",
             ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def get_release(self, request, object_id):
         release = get_object_or_404(Release, pk=object_id)
@@ -497,7 +513,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         """What needs a translator first: live releases before drafts, newest first."""
         if not request.user.has_perm("releases.translate_release"):
             raise PermissionDenied
-        Status = Release.TranslationStatus  # noqa: N806
+        Status = Release.TranslationStatus
         rows = []
         for lang in LANGUAGES:
             needs = translation_status_q(lang, Status.MISSING) | translation_status_q(

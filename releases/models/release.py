@@ -248,7 +248,9 @@ class Release(models.Model):
             self.published_at = timezone.now()
         self.edit_version += 1
         old_slugs = (
-            Release.objects.filter(pk=self.pk).values(*[f"slug_{lang}" for lang in LANGUAGES]).first()
+            Release.objects.filter(pk=self.pk)
+            .values(*[f"slug_{lang}" for lang in LANGUAGES])
+            .first()
             if self.pk
             else None
         )
@@ -548,14 +550,14 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"{self.release} ({self.note})" if self.note else str(self.release)
 
+    def get_absolute_url(self):
+        return reverse("releases:preview", kwargs={"token": self.token})
+
     @property
     def token(self) -> str:
         from django.core import signing
 
         return signing.dumps({"link": self.pk}, salt=self.SALT)
-
-    def get_absolute_url(self):
-        return reverse("releases:preview", kwargs={"token": self.token})
 
     def urls(self) -> dict[str, str]:
         """The full address to share, in each language."""

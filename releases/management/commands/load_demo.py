@@ -79,7 +79,7 @@ class Command(BaseCommand):
 
     def ensure_admin(self):
         """An administrator and one account per role, each with its name as password."""
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", "admin")
             self.stdout.write(self.style.SUCCESS("Created the demo administrator admin / admin."))

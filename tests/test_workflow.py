@@ -1,0 +1,639 @@
+"""The editorial workflow, driven through real HTTP requests to the admin and the site."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import reversion
+import time_machine
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from releases.history import numbered_versions
+from releases.models import PreviewLink, Release
+from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
+
+from .factories import add_paragraph, make_release
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"officer": PRESS_OFFICER, "editor": EDITOR, "translator": TRANSLATOR}
+
+
+def make_user(name, role=None):
+    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def people():
+    """One account per role, each with a logged-in client."""
+    return {name: make_user(name, role) for name, role in ROLES.items()}
+
+
+def change_url(release):
+    return f"/admin/releases/release/{release.pk}/change/"
+
+
+def form_data(client, url):
+    """What a browser would send back from the admin form at ``url``, unchanged."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    soup = BeautifulSoup(response.content, "html.parser")
+    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text().lstrip("\n")
+        elif field.name == "select":
+            chosen = [
+                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
+            ]
+            if field.has_attr("multiple"):
+                data[name] = chosen
+            else:
+                data[name] = chosen[0] if chosen else ""
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def post_change(client, release, **changes):
+    data = form_data(client, change_url(release))
+    data.update(changes)
+    return client.post(change_url(release), data)
+
+
+def written_by(user, **fields):
+    release = make_release(published=False, created_by=user, **fields)
+    add_paragraph(release, uk="Перший абзац.", en="First paragraph.")
+    return release
+
+
+# The permission matrix ------------------------------------------------------------------
+
+
+def act_create(client, user, people):
+    data = (
+        form_data(client, "/admin/releases/release/add/")
+        if client.get("/admin/releases/release/add/").status_code == 200
+        else {}
+    )
+    data.update({"title_uk": "Новий реліз", "lead_uk": "Лід.", "source_language": "uk"})
+    client.post("/admin/releases/release/add/", data)
+    return Release.objects.filter(title_uk="Новий реліз").exists()
+
+
+def act_edit_own(client, user, people):
+    release = written_by(user)
+    post_change(client, release, title_uk="Змінена назва")
+    release.refresh_from_db()
+    return release.title_uk == "Змінена назва"
+
+
+def act_edit_others(client, user, people):
+    other = make_user("colleague", PRESS_OFFICER)
+    release = written_by(other)
+    data = (
+        form_data(client, change_url(release))
+        if client.get(change_url(release)).status_code == 200
+        else {}
+    )
+    data.update({"title_uk": "Чужа назва змінена"})
+    client.post(change_url(release), data)
+    release.refresh_from_db()
+    return release.title_uk == "Чужа назва змінена"
+
+
+def act_submit(client, user, people):
+    release = written_by(user)
+    forge_transition(client, release, "submit")
+    release.refresh_from_db()
+    return release.status == Release.Status.IN_REVIEW
+
+
+def act_publish(client, user, people):
+    release = written_by(user, status=Release.Status.IN_REVIEW)
+    forge_transition(client, release, "publish")
+    release.refresh_from_db()
+    return release.status == Release.Status.PUBLISHED
+
+
+def act_schedule(client, user, people):
+    release = written_by(user, status=Release.Status.IN_REVIEW)
+    future = timezone.localtime(timezone.now() + timedelta(days=2))
+    forge_transition(
+        client,
+        release,
+        "schedule",
+        published_at_0=future.strftime("%d.%m.%Y"),
+        published_at_1=future.strftime("%H:%M:%S"),
+    )
+    release.refresh_from_db()
+    return release.status == Release.Status.SCHEDULED
+
+
+def act_archive(client, user, people):
+    release = make_release(created_by=user)
+    forge_transition(
+        client, release, "archive", archive_mode="notice", archive_reason_uk="Застаріло."
+    )
+    release.refresh_from_db()
+    return release.status == Release.Status.ARCHIVED
+
+
+def act_restore(client, user, people):
+    with reversion.create_revision():
+        release = make_release(title_uk="Перша версія")
+    editor_client = client_for(people["editor"])
+    post_change(editor_client, release, title_uk="Друга версія")
+    post_change(editor_client, release, title_uk="Третя версія")
+    first = numbered_versions(release)[0]
+    client.post(f"/admin/releases/release/{release.pk}/versions/{first.pk}/restore/")
+    release.refresh_from_db()
+    return release.title_uk == "Перша версія"
+
+
+def act_edit_source_fields(client, user, people):
+    release = written_by(user)
+    data = form_data(client, change_url(release))
+    data["title_uk"] = "Нова назва оригіналу"  # forged where the form shows it read-only
+    client.post(change_url(release), data)
+    release.refresh_from_db()
+    return release.title_uk == "Нова назва оригіналу"
+
+
+def act_edit_translation_fields(client, user, people):
+    release = written_by(user)
+    post_change(client, release, title_en="A better English title")
+    release.refresh_from_db()
+    return release.title_en == "A better English title"
+
+
+def forge_transition(client, release, name, **extra):
+    """POST a transition whether or not the form offers it: the server must decide."""
+    response = client.get(change_url(release))
+    data = form_data(client, change_url(release)) if response.status_code == 200 else {}
+    data.update({"transition": name, **extra})
+    return client.post(change_url(release), data)
+
+
+ACTIONS = {
+    "create": act_create,
+    "edit own": act_edit_own,
+    "edit other's": act_edit_others,
+    "submit": act_submit,
+    "publish": act_publish,
+    "schedule": act_schedule,
+    "archive": act_archive,
+    "restore": act_restore,
+    "edit source fields": act_edit_source_fields,
+    "edit translation fields": act_edit_translation_fields,
+}
+
+MATRIX = {
+    #                          officer editor translator
+    "create": (True, True, False),
+    "edit own": (True, True, False),
+    "edit other's": (False, True, False),
+    "submit": (True, True, False),
+    "publish": (False, True, False),
+    "schedule": (False, True, False),
+    "archive": (False, True, False),
+    "restore": (False, True, False),
+    "edit source fields": (True, True, False),
+    "edit translation fields": (True, True, True),
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "allowed"),
+    [
+        (action, role, allowed)
+        for action, row in MATRIX.items()
+        for role, allowed in zip(ROLES, row, strict=True)
+    ],
+)
+def test_permission_matrix(people, action, role, allowed):
+    user = people[role]
+    assert ACTIONS[action](client_for(user), user, people) is allowed
+
+
+def test_press_officer_cannot_post_to_a_release_that_is_not_theirs(people):
+    release = written_by(make_user("colleague", PRESS_OFFICER))
+    response = client_for(people["officer"]).post(change_url(release), {"title_uk": "x"})
+    assert response.status_code == 403
+
+
+def test_translator_is_not_offered_the_original_fields(people):
+    release = written_by(people["officer"])
+    soup = BeautifulSoup(
+        client_for(people["translator"]).get(change_url(release)).content, "html.parser"
+    )
+    assert soup.find(attrs={"name": "title_en"}) is not None
+    assert soup.find(attrs={"name": "title_uk"}) is None
+    assert soup.find(attrs={"name": "blocks-0-text_en"}) is not None
+    assert soup.find(attrs={"name": "blocks-0-text_uk"}) is None
+    assert soup.find(attrs={"name": "transition"}) is None
+
+
+def test_forged_publish_by_a_press_officer_is_refused_with_a_message(people):
+    release = written_by(people["officer"])
+    response = forge_transition(client_for(people["officer"]), release, "publish")
+    assert response.status_code == 200
+    assert "transition" in response.context["adminform"].form.errors
+
+
+# Review ---------------------------------------------------------------------------------
+
+
+def test_editor_sends_a_release_back_with_a_comment_the_author_sees(people):
+    release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
+    editor = client_for(people["editor"])
+    response = forge_transition(editor, release, "reject")
+    assert "review_comment" in response.context["adminform"].form.errors
+    forge_transition(editor, release, "reject", review_comment="Додайте цитату партнера.")
+    release.refresh_from_db()
+    assert release.status == Release.Status.DRAFT
+    page = client_for(people["officer"]).get(change_url(release)).content.decode()
+    assert "Додайте цитату партнера." in page
+
+
+# Scheduling across Kyiv's summer-time changes -------------------------------------------------
+
+
+def kyiv(*args):
+    from zoneinfo import ZoneInfo
+
+    return datetime(*args, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+@pytest.mark.parametrize(
+    ("local_time", "utc_moment"),
+    [
+        # Spring: at 03:00 on 30 March 2025 clocks jump to 04:00 (UTC+2 -> UTC+3).
+        (kyiv(2025, 3, 30, 2, 30), datetime(2025, 3, 30, 0, 30, tzinfo=UTC)),
+        (kyiv(2025, 3, 30, 4, 30), datetime(2025, 3, 30, 1, 30, tzinfo=UTC)),
+        # Autumn: at 04:00 on 26 October 2025 clocks go back to 03:00 (UTC+3 -> UTC+2).
+        (kyiv(2025, 10, 26, 2, 30), datetime(2025, 10, 25, 23, 30, tzinfo=UTC)),
+        (kyiv(2025, 10, 26, 12, 0), datetime(2025, 10, 26, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_scheduled_release_goes_live_exactly_at_its_kyiv_time(client, local_time, utc_moment):
+    release = make_release(status=Release.Status.SCHEDULED, published_at=local_time)
+    with time_machine.travel(utc_moment - timedelta(seconds=1), tick=False):
+        assert release not in Release.objects.public("uk")
+        assert client.get(release.get_absolute_url()).status_code == 404
+    with time_machine.travel(utc_moment, tick=False):
+        assert release in Release.objects.public("uk")
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert local_time.strftime("%H:%M") in page
+
+
+def test_publish_scheduled_records_what_the_clock_already_made_public(capsys):
+    due = make_release(status=Release.Status.SCHEDULED, published_at=kyiv(2025, 3, 30, 4, 30))
+    later = make_release(status=Release.Status.SCHEDULED, published_at=kyiv(2025, 3, 30, 5, 30))
+    with time_machine.travel(datetime(2025, 3, 30, 1, 45, tzinfo=UTC), tick=False):
+        call_command("publish_scheduled")
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == Release.Status.PUBLISHED
+    assert later.status == Release.Status.SCHEDULED
+    assert "1 scheduled release(s) published." in capsys.readouterr().out
+    assert numbered_versions(due)[-1].revision.get_comment() == "Published on schedule"
+
+
+def test_publish_scheduled_dry_run_changes_nothing(capsys):
+    due = make_release(status=Release.Status.SCHEDULED, published_at=kyiv(2025, 1, 1, 10, 0))
+    call_command("publish_scheduled", dry_run=True)
+    due.refresh_from_db()
+    assert due.status == Release.Status.SCHEDULED
+    assert f"due: {due.pk}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("date", "time"),
+    [("30.03.2025", "03:30:00"), ("26.10.2025", "03:30:00")],
+    ids=["time that does not exist in spring", "time that happens twice in autumn"],
+)
+def test_a_time_kyiv_skips_or_repeats_is_refused_at_the_field(people, date, time):
+    release = written_by(people["editor"], status=Release.Status.IN_REVIEW)
+    with time_machine.travel(datetime(2025, 1, 1, tzinfo=UTC), tick=False):
+        response = forge_transition(
+            client_for(people["editor"]),
+            release,
+            "schedule",
+            published_at_0=date,
+            published_at_1=time,
+        )
+    assert "published_at" in response.context["adminform"].form.errors
+    release.refresh_from_db()
+    assert release.status == Release.Status.IN_REVIEW
+
+
+# Archiving and old addresses ------------------------------------------------------------
+
+
+def test_archived_release_with_a_notice_stays_public_with_its_reason(client, people):
+    release = make_release()
+    forge_transition(
+        client_for(people["editor"]),
+        release,
+        "archive",
+        archive_mode="notice",
+        archive_reason_uk="Інформація застаріла.",
+        archive_reason_en="The information is out of date.",
+    )
+    page = client.get(f"/en/releases/{release.slug_en}/").content.decode()
+    assert "This release is archived." in page
+    assert "The information is out of date." in page
+    assert release not in Release.objects.public("en")  # not listed any more
+
+
+def test_archived_release_that_redirects_leads_both_languages_to_the_chosen_page(client, people):
+    target = make_release(title_uk="Нова версія", title_en="New version")
+    release = make_release()
+    forge_transition(
+        client_for(people["editor"]),
+        release,
+        "archive",
+        archive_mode="redirect",
+        archive_target=str(target.pk),
+    )
+    for prefix, slug, expected in [
+        ("", release.slug_uk, target.slug_uk),
+        ("/en", release.slug_en, target.slug_en),
+    ]:
+        response = client.get(f"{prefix}/releases/{slug}/")
+        assert response.status_code == 301
+        assert response["Location"] == f"{prefix}/releases/{expected}/"
+
+
+def test_old_address_of_a_renamed_release_redirects_to_the_new_one(client, people):
+    release = make_release(title_en="Old title")
+    old = release.slug_en
+    post_change(client_for(people["editor"]), release, slug_en="new-title")
+    response = client.get(f"/en/releases/{old}/")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/releases/new-title/"
+
+
+# First published, updated, and change notes --------------------------------------------------
+
+
+def test_major_update_shows_its_date_and_note_in_each_language(client, people):
+    release = make_release()
+    editor = client_for(people["editor"])
+    post_change(editor, release, lead_uk="Виправлений лід.")  # a minor edit: silent
+    assert (
+        "Updates to this release"
+        not in client.get(f"/en/releases/{release.slug_en}/").content.decode()
+    )
+    response = post_change(editor, release, major_update="on", change_note_uk="Уточнено дані.")
+    assert "change_note_en" in response.context["adminform"].form.errors
+    post_change(
+        editor,
+        release,
+        major_update="on",
+        change_note_uk="Уточнено дані.",
+        change_note_en="Figures corrected.",
+    )
+    english = client.get(f"/en/releases/{release.slug_en}/").content.decode()
+    ukrainian = client.get(f"/releases/{release.slug_uk}/").content.decode()
+    assert "Figures corrected." in english and "Уточнено дані." not in english
+    assert "Уточнено дані." in ukrainian
+    assert "Published" in english and "Updated" in english
+
+
+# Previews -------------------------------------------------------------------------------
+
+
+def test_staff_see_a_draft_on_the_public_template_with_a_banner_never_cached(client, people):
+    draft = make_release(published=False, title_en="Embargoed")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    staff = client_for(people["officer"])
+    response = staff.get(f"/en/releases/{draft.slug_en}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Preview: this is not what the public sees." in page
+    assert "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+
+
+@pytest.fixture
+def link(people):
+    release = make_release(published=False, title_en="Under legal review")
+    return PreviewLink.objects.create(
+        release=release,
+        created_by=people["editor"],
+        expires_at=timezone.now() + timedelta(days=7),
+        note="Legal",
+    )
+
+
+def test_preview_link_shows_the_release_to_someone_without_an_account(client, link):
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        response = client.get(f"/en/preview/{link.token}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Under legal review" in page
+    assert "noindex" in response["X-Robots-Tag"]
+    assert "no-store" in response["Cache-Control"]
+    assert "<form" not in page  # read-only
+
+
+def test_preview_link_expires(client, link):
+    with time_machine.travel(link.expires_at + timedelta(seconds=1)):
+        response = client.get(f"/en/preview/{link.token}/")
+    assert response.status_code == 404
+    assert "Under legal review" not in response.content.decode()
+
+
+def test_revoked_preview_link_stops_working(client, link):
+    link.revoked_at = timezone.now()
+    link.save()
+    assert client.get(f"/en/preview/{link.token}/").status_code == 404
+
+
+def test_tampered_preview_link_is_refused(client, link):
+    other = make_release(published=False, title_en="Another secret")
+    secret = PreviewLink.objects.create(
+        release=other, expires_at=timezone.now() + timedelta(days=1)
+    )
+    # The other link's number, under this link's signature.
+    payload = signing.b64_encode(json.dumps({"link": secret.pk}).encode()).decode()
+    forged = payload + link.token[link.token.index(":") :]
+    assert client.get(f"/en/preview/{forged}/").status_code == 404
+    assert client.get(f"/en/preview/{secret.token}/").status_code == 200
+    assert client.get(f"/en/preview/{link.token[:-2]}xx/").status_code == 404
+    assert client.get(f"/en/preview/{other.pk}/").status_code == 404
+
+
+def test_default_preview_link_lasts_seven_days(people):
+    release = make_release(published=False)
+    editor = client_for(people["editor"])
+    data = form_data(editor, change_url(release))
+    assert "preview_links-__prefix__-expires_at_0" in data  # the inline is offered
+    soup = BeautifulSoup(editor.get(change_url(release)).content, "html.parser")
+    template = soup.find(attrs={"name": "preview_links-__prefix__-expires_at_0"})
+    expected = timezone.localtime(timezone.now() + timedelta(days=7)).strftime("%d.%m.%Y")
+    assert template["value"] == expected
+
+
+# History --------------------------------------------------------------------------------
+
+
+def test_history_compares_two_versions_and_restores_the_first(client, people):
+    editor = client_for(people["editor"])
+    editor.post(
+        "/admin/releases/release/add/",
+        {
+            **form_data(editor, "/admin/releases/release/add/"),
+            "title_uk": "Версія один",
+            "title_en": "Version one",
+            "lead_uk": "Лід один.",
+            "lead_en": "Lead one.",
+            "transition": "publish",
+        },
+    )
+    release = Release.objects.get(title_en="Version one")
+    post_change(editor, release, title_en="Version two")
+    post_change(editor, release, title_en="Version three", lead_en="Lead three.")
+    versions = numbered_versions(release)
+    assert [v.number for v in versions] == [1, 2, 3]
+    assert versions[0].revision.user == people["editor"]
+
+    page = editor.get(
+        f"/admin/releases/release/{release.pk}/versions/compare/",
+        {"a": versions[0].pk, "b": versions[2].pk},
+    ).content.decode()
+    assert "<del>one</del>" in page and "<ins>three</ins>" in page
+    assert "<del>one.</del>" in page  # the English lead, compared on its own
+
+    editor.post(f"/admin/releases/release/{release.pk}/versions/{versions[0].pk}/restore/")
+    release.refresh_from_db()
+    assert release.status == Release.Status.PUBLISHED
+    public = client.get(f"/en/releases/{release.slug_en}/").content.decode()
+    assert "Version one" in public and "Lead one." in public
+    assert len(numbered_versions(release)) == 4
+
+
+# No lost text ---------------------------------------------------------------------------
+
+
+def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(people):
+    release = make_release()
+    first, second = client_for(people["editor"]), client_for(make_user("editor2", EDITOR))
+    first_form = form_data(first, change_url(release))
+    second_form = form_data(second, change_url(release))
+
+    first.post(change_url(release), {**first_form, "title_en": "Saved first"})
+    response = second.post(change_url(release), {**second_form, "title_en": "Saved second"})
+
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    warning = soup.find("ul", class_="nonfield").get_text()
+    assert warning.startswith("editor ")  # who saved first, by name
+    assert "editor2" not in warning
+    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Saved second"
+    release.refresh_from_db()
+    assert release.title_en == "Saved first"
+
+    # Having merged, the second editor saves again on purpose: now it goes through.
+    merged = form_data_from(soup)
+    second.post(change_url(release), merged)
+    release.refresh_from_db()
+    assert release.title_en == "Saved second"
+
+
+def form_data_from(soup):
+    data = {}
+    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text().lstrip("\n")
+        elif field.name == "select":
+            chosen = [
+                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
+            ]
+            data[name] = chosen if field.has_attr("multiple") else (chosen[0] if chosen else "")
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+# Translation status ---------------------------------------------------------------------
+
+
+def test_translation_goes_out_of_date_when_the_original_changes_and_back(people):
+    release = written_by(
+        people["editor"], status=Release.Status.PUBLISHED, published_at=kyiv(2025, 1, 1, 9, 0)
+    )
+    editor, translator = client_for(people["editor"]), client_for(people["translator"])
+    post_change(editor, release, title_en="English title")
+    release.refresh_from_db()
+    assert release.translation_status("en") == Release.TranslationStatus.UP_TO_DATE
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        post_change(editor, release, lead_uk="Оновлений лід оригіналу.")
+    release = Release.objects.with_languages().get(pk=release.pk)
+    assert release.translation_status("en") == Release.TranslationStatus.OUTDATED
+
+    current = make_release(title_uk="Актуальний переклад")
+    current.refresh_text_stamps()
+    listing = translator.get("/admin/releases/release/", {"translation_en": "outdated"})
+    assert release.title_uk in listing.content.decode()
+    assert "Актуальний переклад" not in listing.content.decode()
+    worklist = translator.get("/admin/releases/release/worklist/").content.decode()
+    assert release.title_uk in worklist
+    assert "Актуальний переклад" not in worklist
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        post_change(translator, release, lead_en="Updated English lead.")
+    release = Release.objects.with_languages().get(pk=release.pk)
+    assert release.translation_status("en") == Release.TranslationStatus.UP_TO_DATE
+    assert release.lead_uk == "Оновлений лід оригіналу."
+
+
+def test_worklist_is_for_translators_and_editors_only(people):
+    assert (
+        client_for(people["translator"]).get("/admin/releases/release/worklist/").status_code
+        == 200
+    )
+    assert (
+        client_for(people["officer"]).get("/admin/releases/release/worklist/").status_code == 403
+    )
+
+
+def test_roles_are_created_by_migrate_with_their_permissions():
+    editor = Group.objects.get(name=EDITOR).permissions.values_list("codename", flat=True)
+    officer = Group.objects.get(name=PRESS_OFFICER).permissions.values_list("codename", flat=True)
+    assert "publish_release" in editor and "publish_release" not in officer
+    assert "translate_release" in Group.objects.get(name=TRANSLATOR).permissions.values_list(
+        "codename", flat=True
+    )
