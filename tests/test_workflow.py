@@ -637,3 +637,22 @@ def test_roles_are_created_by_migrate_with_their_permissions():
     assert "translate_release" in Group.objects.get(name=TRANSLATOR).permissions.values_list(
         "codename", flat=True
     )
+
+
+def test_setup_roles_command_restores_a_group_that_was_changed(capsys):
+    Group.objects.get(name=EDITOR).permissions.clear()
+    call_command("setup_roles")
+    assert Group.objects.get(name=EDITOR).permissions.filter(codename="publish_release").exists()
+    assert "Editor:" in capsys.readouterr().out
+
+
+def test_major_update_note_is_in_the_history(people):
+    release = make_release()
+    post_change(
+        client_for(people["editor"]),
+        release,
+        major_update="on",
+        change_note_uk="Уточнено дані.",
+        change_note_en="Figures corrected.",
+    )
+    assert "Уточнено дані." in numbered_versions(release)[-1].revision.get_comment()

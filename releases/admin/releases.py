@@ -408,8 +408,9 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         release = form.instance
         release.refresh_text_stamps()
+        comment = None
         if form.cleaned_data.get("major_update"):
-            ChangeNote.objects.create(
+            note = ChangeNote.objects.create(
                 release=release,
                 created_by=request.user,
                 **{
@@ -417,9 +418,11 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                     for lang in LANGUAGES
                 },
             )
+            comment = gettext("Major update: %(note)s") % {"note": note}
         transition = form.cleaned_data.get("transition")
-        label = workflow.TRANSITIONS[transition].label if transition else None
-        reversion.set_comment(str(label) if label else gettext("Edited"))
+        if transition:
+            comment = str(workflow.TRANSITIONS[transition].label)
+        reversion.set_comment(comment or gettext("Edited"))
 
     # Columns -----------------------------------------------------------------------------
 
