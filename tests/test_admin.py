@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
-from releases.models import Official, Photo, Release
+from releases.models import Official, Photo, Release, Tag
 
 from .factories import (
     add_paragraph,
@@ -274,3 +274,19 @@ def test_release_list_shows_the_translation_status_of_each_language(staff):
     soup = soup_of(staff.get("/en/admin/releases/release/"))
     cell = soup.find("td", class_="field-languages")
     assert cell.get_text(strip=True) == "UK: original · EN: missing"
+
+
+def test_duplicate_tag_name_is_refused_at_its_field(staff):
+    make_tag("Оборонна промисловість", "Defence industry")
+    response = staff.post(
+        "/admin/releases/tag/add/", {"name_uk": "Оборонна промисловість", "name_en": "Other"}
+    )
+    assert response.status_code == 200
+    assert field_errors(response, "name_uk")
+
+
+def test_tags_named_only_in_ukrainian_can_be_added_from_the_english_admin(staff):
+    for name in ("Перший тег", "Другий тег"):
+        response = staff.post("/en/admin/releases/tag/add/", {"name_uk": name, "name_en": ""})
+        assert response.status_code == 302
+    assert Tag.objects.filter(name_en__isnull=True).count() == 2

@@ -109,7 +109,7 @@ class Photo(models.Model):
     def save(self, *args, **kwargs):
         # Django fills width_field/height_field on assignment but not when a file is
         # saved into an unsaved instance; read them from the image itself.
-        if self.image:
+        if self.image and not (self.width and self.height):
             self.width, self.height = self.image.width, self.image.height
         super().save(*args, **kwargs)
         self.renditions.exclude(version=self.rendition_version).delete()
@@ -122,6 +122,7 @@ class Photo(models.Model):
         self.image.save(
             f"{self.code}{prepared.extension}", ContentFile(prepared.content), save=False
         )
+        self.width, self.height = prepared.width, prepared.height
         self.source_sha256 = prepared.source_sha256
         if not self.taken_at and prepared.taken_at:
             self.taken_at = prepared.taken_at

@@ -1,5 +1,7 @@
 """Tags whose name and slug are translated: one tag, read in each language."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
@@ -8,10 +10,28 @@ from .slugs import fill_translated_slugs, translated_url
 
 
 class Tag(TagBase):
+    # The untranslated columns taggit declares unique hold whichever language was active
+    # when saving; uniqueness is enforced per language instead (see Meta).
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("address (slug)"),
+        max_length=100,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("The last part of the page address. Made from the name when left empty."),
+    )
+
     class Meta:
         ordering = ["name_uk"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
+        # One tag per name and per address in each language (the columns come from
+        # django-modeltranslation; NULL stands for "no name in this language yet").
+        constraints = [
+            models.UniqueConstraint(fields=[f"{field}_{code}"], name=f"tag_{field}_{code}_unique")
+            for field in ("name", "slug")
+            for code, _name in settings.LANGUAGES
+        ]
 
     def __str__(self):
         return self.name or self.name_uk or ""
@@ -20,6 +40,10 @@ class Tag(TagBase):
         fill_translated_slugs(self, "name", max_length=90)
         # taggit's own save() would slugify the name of the active language only.
         models.Model.save(self, *args, **kwargs)
+
+    def clean(self):
+        if not any(getattr(self, f"name_{code}") for code, _name in settings.LANGUAGES):
+            raise ValidationError({f"name_{settings.LANGUAGE_CODE}": _("A tag needs a name.")})
 
     def get_absolute_url(self):
         return translated_url(self, "releases:tag")

@@ -1,0 +1,408 @@
+"""Import and export in the mod-press/1 format."""
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from reversion.models import Version
+
+from releases.interchange import Importer, ImportFailed
+from releases.models import Block, Country, Official, Photo, Position, Release, Tag
+
+from . import images
+from .factories import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parent / "data" / "sample-release.json"
+
+
+@pytest.fixture
+def document(tmp_path):
+    """A copy of the sample document with its two photos, to change and import."""
+    data = json.loads(SEED.read_text(encoding="utf-8"))
+    (tmp_path / "photos").mkdir()
+    for index, photo in enumerate(data["photos"]):
+        (tmp_path / photo["file"]).write_bytes(
+            jpeg_bytes(size=(80, 60), colour=f"#{index + 3}0{index}050")
+        )
+    return Document(tmp_path, data)
+
+
+class Document:
+    def __init__(self, folder, data):
+        self.folder, self.data = folder, data
+
+    def write(self, data=None) -> Path:
+        path = self.folder / "releases.json"
+        path.write_text(json.dumps(data or self.data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    def changed(self, change) -> Path:
+        data = copy.deepcopy(self.data)
+        change(data)
+        return self.write(data)
+
+
+def import_errors(path) -> list[str]:
+    with pytest.raises(ImportFailed) as failure:
+        Importer(path).run()
+    return failure.value.errors
+
+
+def database_is_empty():
+    return not any(m.objects.exists() for m in (Release, Official, Photo, Tag, Country))
+
+
+# The happy path and the rules ---------------------------------------------------------------
+
+
+def test_sample_document_imports_everything_it_holds(document):
+    summary = Importer(document.write()).run()
+    assert summary.created == {
+        "countries": 3,
+        "officials": 2,
+        "photos": 2,
+        "tags": 1,
+        "releases": 1,
+    }
+    release = Release.objects.get(key="boiev-fredriksen-critical-needs")
+    assert [b.kind for b in release.blocks.all()] == [
+        "paragraph",
+        "quote",
+        "photo",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "photo",
+        "quote",
+    ]
+    assert release.slug_uk.startswith("ppo-boieprypasy-y-oboronna")  # the 2010 rules
+    assert release.slug_en.startswith("air-defense-munitions-and-industry")
+    assert release.status == Release.Status.PUBLISHED
+    assert release in Release.objects.public("uk") and release in Release.objects.public("en")
+    assert release.tags.get().name_en == "International cooperation"
+    official = Official.objects.get(key="serhii-boiev")
+    assert official.positions.get().title_en == "Deputy Minister of Defence of Ukraine"
+    assert Version.objects.get_for_object(release).count() == 1
+
+
+def test_importing_the_same_document_again_changes_nothing(document, capsys):
+    path = document.write()
+    call_command("import_releases", path)
+    release = Release.objects.get()
+    before = (
+        release.edit_version,
+        release.updated_at,
+        list(release.blocks.values_list("pk", flat=True)),
+    )
+    photo_files = list(Photo.objects.values_list("image", flat=True))
+    capsys.readouterr()
+    call_command("import_releases", path)
+    out = capsys.readouterr().out
+    assert "Nothing to change: already up to date." in out
+    release.refresh_from_db()
+    after = (
+        release.edit_version,
+        release.updated_at,
+        list(release.blocks.values_list("pk", flat=True)),
+    )
+    assert after == before
+    assert list(Photo.objects.values_list("image", flat=True)) == photo_files
+    assert (
+        Release.objects.count() == 1 and Official.objects.count() == 2 and Tag.objects.count() == 1
+    )
+
+
+def test_a_changed_document_updates_records_in_place(document):
+    Importer(document.write()).run()
+    release_pk = Release.objects.get().pk
+
+    def change(data):
+        data["releases"][0]["title"]["en"] = "A corrected English title"
+        data["releases"][0]["body"].pop(0)
+        data["officials"][1]["positions"][0]["end"] = "2025-12-31"
+
+    summary = Importer(document.changed(change)).run()
+    release = Release.objects.get()
+    assert release.pk == release_pk
+    assert release.title_en == "A corrected English title"
+    assert release.blocks.count() == 7
+    assert (
+        Official.objects.get(key="jon-fredriksen").positions.get().end.isoformat() == "2025-12-31"
+    )
+    assert summary.updated == {"officials": 1, "releases": 1}
+    assert Release.objects.count() == 1
+
+
+def test_a_language_left_empty_is_not_translated_yet(document):
+    def change(data):
+        data["releases"][0]["body"][0]["text"]["en"] = ""
+
+    Importer(document.changed(change)).run()
+    release = Release.objects.get()
+    assert release in Release.objects.public("uk")
+    assert release not in Release.objects.public("en")
+
+
+def test_paragraph_markup_is_cleaned_as_in_the_admin(document):
+    def change(data):
+        data["releases"][0]["body"][0]["text"]["en"] = (
+            'Safe <strong>bold</strong> <a href="javascript:alert(1)">bad</a>'
+            '<script>alert(1)</script><a href="https://www.mil.gov.ua/">ok</a>'
+        )
+
+    Importer(document.changed(change)).run()
+    text = Block.objects.get(position=1).text_en
+    assert "<script" not in text and "javascript:" not in text
+    assert "<strong>bold</strong>" in text
+    assert 'href="https://www.mil.gov.ua/"' in text
+
+
+def test_images_go_through_the_photo_library_and_lose_their_metadata(document):
+    (document.folder / "photos" / "jrs-5105.jpg").write_bytes(
+        images.jpeg_with_gps_and_orientation()
+    )
+    Importer(document.write()).run()
+    photo = Photo.objects.get(code="jrs-5105")
+    content = photo.image.open("rb").read()
+    assert b"SecretCam" not in content and b"Exif" not in content
+    assert (photo.width, photo.height) == (40, 60)
+
+
+def test_dry_run_reports_and_writes_nothing(document, capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("import_releases", document.write(), dry_run=True)
+    out = capsys.readouterr().out
+    assert "created: countries 3, officials 2, photos 2, tags 1, releases 1" in out
+    assert "Dry run: nothing was written." in out
+    assert database_is_empty()
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.*"))
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_public_pages(
+    client, tmp_path, settings
+):
+    call_command("load_demo", no_user=True, verbosity=0)
+    urls = public_urls()
+    before = {url: normalised(client.get(url)) for url in urls}
+
+    call_command("export_releases", tmp_path / "export", verbosity=0)
+    for model in (Release, Photo, Official, Tag, Country):
+        model.objects.all().delete()
+    assert database_is_empty()
+    settings.MEDIA_ROOT = tmp_path / "media-after"
+    call_command("import_releases", tmp_path / "export" / "releases.json", verbosity=0)
+
+    after = {url: normalised(client.get(url)) for url in urls}
+    assert len(urls) > 40
+    for url in urls:
+        assert after[url] == before[url], url
+
+
+def public_urls():
+    from django.utils import translation
+
+    urls = []
+    for lang in ("uk", "en"):
+        with translation.override(lang):
+            prefix = "" if lang == "uk" else "/en"
+            urls += [f"{prefix}/", f"{prefix}/releases/"]
+            for release in Release.objects.public(lang):
+                urls += [release.get_absolute_url()]
+                if release.is_complete_in("uk") and release.is_complete_in("en"):
+                    urls.append(release.get_parallel_url())
+            urls += [
+                o.get_absolute_url() for o in Official.objects.exclude(**{f"slug_{lang}": None})
+            ]
+            urls += [p.get_absolute_url() for p in Photo.objects.published()]
+            urls += [
+                c.get_absolute_url()
+                for c in Country.objects.filter(releases__isnull=False).distinct()
+            ]
+    return sorted(set(urls))
+
+
+def normalised(response) -> str:
+    assert response.status_code in (200, 404), response.status_code
+    # Rendition addresses carry a version made from the stored file's (random) name.
+    return re.sub(r"\?v=[0-9a-f]{12}", "?v=", response.content.decode())
+
+
+def test_export_holds_every_status_language_and_relation(tmp_path):
+    call_command("load_demo", no_user=True, verbosity=0)
+    draft = Release.objects.filter(status=Release.Status.DRAFT).first()
+    draft.status = Release.Status.IN_REVIEW
+    draft.save()
+    call_command("export_releases", tmp_path / "out", verbosity=0)
+    data = json.loads((tmp_path / "out" / "releases.json").read_text(encoding="utf-8"))
+    assert data["format"] == "mod-press/1"
+    assert len(data["releases"]) == Release.objects.count()
+    assert {r["status"] for r in data["releases"]} >= {"published", "draft"}
+    assert len(data["photos"]) == Photo.objects.count()
+    for photo in data["photos"]:
+        assert (tmp_path / "out" / photo["file"]).is_file()
+    official = next(o for o in data["officials"] if len(o["positions"]) == 2)
+    assert official["positions"][0]["end"] is not None
+    quote = next(b for r in data["releases"] for b in r["body"] if b["type"] == "quote")
+    assert set(quote["text"]) == {"uk", "en"} and quote["official"]
+    ukrainian_only = [r for r in data["releases"] if "en" not in r["title"]]
+    assert ukrainian_only
+
+
+def test_export_refuses_to_overwrite_an_earlier_export(tmp_path):
+    call_command("export_releases", tmp_path / "out", verbosity=0)
+    with pytest.raises(CommandError):
+        call_command("export_releases", tmp_path / "out", verbosity=0)
+
+
+# Every error names its place, all are listed, and nothing is written ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["releases"][0]["body"][2].update(photo="jrs-9999"),
+            'releases[0].body[2].photo: unknown photo code "jrs-9999"',
+        ),
+        (
+            lambda d: d["releases"][0]["body"][1].update(official="nobody"),
+            'releases[0].body[1].official: unknown official "nobody"',
+        ),
+        (
+            lambda d: d["releases"][0]["officials"].append("ghost"),
+            'releases[0].officials[2]: unknown official "ghost"',
+        ),
+        (
+            lambda d: d["releases"][0]["countries"].append("XX"),
+            'releases[0].countries[2]: unknown country code "XX"',
+        ),
+        (
+            lambda d: d["releases"][0].update(published_at="20.02.2025"),
+            'releases[0].published_at: not an ISO 8601 time: "20.02.2025"',
+        ),
+        (
+            lambda d: d["releases"][0].update(published_at="2025-02-20T16:00:00"),
+            "releases[0].published_at: the time needs a UTC offset",
+        ),
+        (
+            lambda d: d["officials"][0]["positions"][0].update(start="2024-13-01"),
+            'officials[0].positions[0].start: not a date (YYYY-MM-DD): "2024-13-01"',
+        ),
+        (
+            lambda d: d["releases"][0].update(status="approved"),
+            'releases[0].status: unknown status "approved"',
+        ),
+        (
+            lambda d: d["releases"][0]["body"][0].update(type="video"),
+            'releases[0].body[0].type: unknown block type "video"',
+        ),
+        (
+            lambda d: d["releases"][0].update(title="Plain text"),
+            "releases[0].title: expected an object keyed by language",
+        ),
+        (
+            lambda d: d["photos"][0].update(file="photos/missing.jpg"),
+            'photos[0].file: cannot read "photos/missing.jpg"',
+        ),
+        (
+            lambda d: d["photos"][0].update(file="../../etc/passwd"),
+            'photos[0].file: "../../etc/passwd" is outside the document\'s folder',
+        ),
+        (
+            lambda d: d["officials"][1]["positions"][0].update(end="2022-01-01"),
+            "officials[1].positions[0].end: A position cannot end before it starts.",
+        ),
+    ],
+)
+def test_each_error_names_its_place(document, change, expected):
+    path = document.changed(change)
+    errors = import_errors(path)
+    assert any(e.startswith(expected) for e in errors), errors
+    assert database_is_empty()
+
+
+def test_malformed_json_is_reported_with_its_line(document):
+    path = document.folder / "broken.json"
+    path.write_text('{"format": "mod-press/1",\n "releases": [}', encoding="utf-8")
+    errors = import_errors(path)
+    assert errors[0].startswith("broken.json: not valid JSON (line 2, column")
+
+
+def test_wrong_format_is_refused(document):
+    errors = import_errors(document.changed(lambda d: d.update(format="mod-press/2")))
+    assert errors == ['format: expected "mod-press/1", found "mod-press/2"']
+
+
+def test_an_invalid_image_is_refused_with_the_photo_librarys_reason(document):
+    (document.folder / "photos" / "jrs-5088.jpg").write_bytes(images.HTML_AS_JPEG)
+    errors = import_errors(document.write())
+    assert errors == [
+        "photos[1].file: “jrs-5088.jpg” cannot be used: it is not a JPEG, PNG or WebP image."
+    ]
+    assert database_is_empty()
+
+
+def test_a_duplicate_slug_is_refused_at_its_place(document):
+    def change(data):
+        second = copy.deepcopy(data["releases"][0])
+        second["key"] = "another-release"
+        second["slug"] = {"en": "same-address"}
+        data["releases"][0]["slug"] = {"en": "same-address"}
+        data["releases"].append(second)
+
+    errors = import_errors(document.changed(change))
+    assert any(e.startswith("releases[1].slug.en:") for e in errors), errors
+    assert database_is_empty()
+
+
+def test_every_error_is_listed_not_only_the_first(document):
+    def change(data):
+        data["releases"][0]["body"][2]["photo"] = "jrs-9999"
+        data["releases"][0]["countries"].append("XX")
+        data["releases"][0]["status"] = "approved"
+        data["officials"][0]["positions"][0]["start"] = "yesterday"
+
+    errors = import_errors(document.changed(change))
+    assert len(errors) == 4, errors
+    assert database_is_empty()
+
+
+def test_an_error_leaves_earlier_imports_untouched(document):
+    Importer(document.write()).run()
+    title = Release.objects.get().title_en
+
+    def change(data):
+        data["releases"][0]["title"]["en"] = "Should not be saved"
+        data["releases"][0]["body"][2]["photo"] = "jrs-9999"
+
+    import_errors(document.changed(change))
+    assert Release.objects.get().title_en == title
+
+
+def test_command_prints_every_error_and_fails(document):
+    path = document.changed(lambda d: d["releases"][0].update(status="approved"))
+    with pytest.raises(CommandError) as failure:
+        call_command("import_releases", path)
+    assert "Nothing was imported: 1 problem(s)" in str(failure.value)
+    assert 'releases[0].status: unknown status "approved"' in str(failure.value)
+
+
+def test_scheduled_status_and_archived_status_travel(document):
+    def change(data):
+        data["releases"][0]["status"] = "scheduled"
+        data["releases"][0]["published_at"] = "2099-01-01T10:00:00+02:00"
+
+    Importer(document.changed(change)).run()
+    release = Release.objects.get()
+    assert release.status == Release.Status.SCHEDULED
+    assert release not in Release.objects.public("uk")
+
+
+def test_positions_keep_their_order_and_dates(document):
+    Importer(document.write()).run()
+    assert Position.objects.count() == 2
