@@ -6,11 +6,22 @@ from django.views.static import serve
 
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
-from releases.views import photo_rendition
+from django.contrib.sitemaps import views as sitemap_views
+
+from releases.sitemaps import SITEMAPS
+from releases.views import photo_rendition, robots_txt
 
 urlpatterns = [
     # Language-neutral: the same image serves both language versions.
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

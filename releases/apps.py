@@ -11,5 +11,7 @@ class ReleasesConfig(AppConfig):
 
         from . import signals, versions  # noqa: F401
         from .roles import ensure_roles_after_migrate
+        from .search import index_missing_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
+        post_migrate.connect(index_missing_after_migrate, sender=self)

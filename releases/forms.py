@@ -123,3 +123,57 @@ class ReleaseFilterForm(forms.Form):
         if data.get("year"):
             params["year"] = data["year"]
         return f"?{urlencode(params)}" if params else ""
+
+
+class SearchForm(ReleaseFilterForm):
+    """The search page: words, and the list's filters with a date range for the year."""
+
+    q = forms.CharField(
+        label=_("Search for"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    field_order = ["q", "tag", "country", "official", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["year"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    @property
+    def query(self) -> str:
+        return (self.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("date_from"):
+            queryset = queryset.filter(published_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(published_at__date__lte=data["date_to"])
+        return queryset
+
+    def query_string_in(self, language: str) -> str:
+        base = super().query_string_in(language)
+        if not self.is_bound or not self.is_valid():
+            return base
+        extra = {
+            name: str(self.cleaned_data[name])
+            for name in ("q", "date_from", "date_to")
+            if self.cleaned_data.get(name)
+        }
+        if not extra:
+            return base
+        joined = urlencode(extra)
+        return f"{base}&{joined}" if base else f"?{joined}"

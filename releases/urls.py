@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "releases"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("releases/", views.ReleaseListView.as_view(), name="list"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", feeds.ReleaseFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.AtomReleaseFeed(), name="feed_atom"),
+    path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("tags/<slug:slug>/atom/", feeds.AtomTagFeed(), name="tag_feed_atom"),
+    path("countries/<str:code>/rss/", feeds.CountryFeed(), name="country_feed_rss"),
+    path("countries/<str:code>/atom/", feeds.AtomCountryFeed(), name="country_feed_atom"),
+    path("officials/<slug:slug>/rss/", feeds.OfficialFeed(), name="official_feed_rss"),
+    path("officials/<slug:slug>/atom/", feeds.AtomOfficialFeed(), name="official_feed_atom"),
     path("releases/<slug:slug>/", views.ReleaseDetailView.as_view(), name="detail"),
     path("releases/<slug:slug>/parallel/", views.ParallelView.as_view(), name="parallel"),
     path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),

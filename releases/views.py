@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     HttpResponseServerError,
@@ -17,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .forms import ReleaseFilterForm
+from .forms import ReleaseFilterForm, SearchForm
 from .models import (
     Block,
     Country,
@@ -30,6 +31,7 @@ from .models import (
     Tag,
 )
 from .models.photos import FORMATS
+from .search import MAX_QUERY_LENGTH, search, snippet
 from .text import alphabetical
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -217,11 +219,91 @@ def release_context(release):
     }
 
 
+def structured_data(request, release) -> dict:
+    """JSON-LD NewsArticle of the release in the active language, tied to its translation."""
+    lang = translation.get_language()
+    url = request.build_absolute_uri(release.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": release.title,
+        "description": release.lead,
+        "inLanguage": lang,
+        "datePublished": release.published_at.isoformat() if release.published_at else None,
+        "dateModified": release.updated_at.isoformat(),
+        "publisher": {
+            "@type": "GovernmentOrganization",
+            "name": settings.SITE_NAME[lang],
+            "url": request.build_absolute_uri(reverse("releases:home")),
+        },
+    }
+    if release.hero_photo:
+        data["image"] = [
+            request.build_absolute_uri(release.hero_photo.rendition_url(spec, "jpg"))
+            for spec in ("social", "card")
+        ]
+    others = [code for code in LANGUAGES if code != lang and release.is_complete_in(code)]
+    for other in others:
+        with translation.override(other):
+            other_url = request.build_absolute_uri(release.get_absolute_url())
+        version = {"@type": "NewsArticle", "@id": other_url, "url": other_url, "inLanguage": other}
+        # The original is the work; the other language is its translation.
+        if lang == release.source_language:
+            data.setdefault("workTranslation", []).append(version)
+        elif other == release.source_language:
+            data["translationOfWork"] = version
+    return data
+
+
 def not_for_the_public(response):
     """Previews are never cached and never indexed."""
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+class SearchView(TranslationsMixin, ListView):
+    """Search over the releases public in the page's language."""
+
+    template_name = "releases/search.html"
+    context_object_name = "results"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = self.form.query
+        if not query:
+            return Release.objects.none()
+        lang = translation.get_language()
+        public = self.form.filter(
+            Release.objects.public().select_related("hero_photo").prefetch_related("blocks")
+        )
+        return search(public, query, lang)
+
+    paginate_queryset = ReleaseListView.paginate_queryset
+
+    def get_translation_urls(self):
+        base = super().get_translation_urls()
+        return {lang: base[lang] + self.form.query_string_in(lang) for lang in LANGUAGES}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query, lang = self.form.query, translation.get_language()
+        for release in context["results"]:
+            release.snippet = snippet(release, query, lang)
+        context.update(
+            form=self.form,
+            query=query,
+            shortened=len(query) > MAX_QUERY_LENGTH,
+            page_query=self.form.query_string_in(lang),
+        )
+        return context
 
 
 class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
@@ -282,6 +364,8 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(release_context(self.object))
+        if not kwargs.get("preview"):
+            context["structured_data"] = structured_data(self.request, self.object)
         return context
 
 
@@ -460,6 +544,19 @@ def photo_download(request, code):
     """The cleaned original, named by its code."""
     photo = get_object_or_404(visible_photos(request), code=code)
     return FileResponse(photo.image.open("rb"), as_attachment=True, filename=photo.download_name)
+
+
+def robots_txt(request):
+    """Crawlers: everything public, nothing of the admin or previews; where the sitemap is."""
+    lines = ["User-agent: *"]
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            lines.append(f"Disallow: {reverse('admin:index')}")
+            lines.append(f"Disallow: {reverse('releases:search')}")
+            preview = reverse("releases:preview", kwargs={"token": "x"}).rsplit("x/", 1)[0]
+            lines.append(f"Disallow: {preview}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

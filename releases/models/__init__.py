@@ -8,6 +8,7 @@ from .release import (
     ReleaseQuerySet,
     SlugHistory,
 )
+from .search import SearchDocument
 from .tags import Tag, TaggedRelease
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Release",
     "ReleaseQuerySet",
     "Rendition",
+    "SearchDocument",
     "SlugHistory",
     "Tag",
     "TaggedRelease",

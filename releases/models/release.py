@@ -300,7 +300,13 @@ class Release(models.Model):
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
     def refresh_text_stamps(self, when=None):
-        """Note, per language, when its texts changed. Call once the blocks are saved."""
+        """Note, per language, when its texts changed, and reindex the release for search.
+
+        Call once the blocks are saved: the admin, the importer and restores do.
+        """
+        from releases.search import index_release
+
+        index_release(self)
         when = when or timezone.now()
         changes = {}
         for lang in LANGUAGES:

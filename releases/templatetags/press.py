@@ -61,3 +61,26 @@ def picture(photo, sizes="100vw", lazy=False, crop=None, decorative=False, css_c
         "lazy": lazy,
         "class": css_class,
     }
+
+
+@register.filter
+def ld_json(data):
+    """``data`` as JSON for a <script type="application/ld+json">, safe inside HTML."""
+    import json
+
+    from django.utils.html import _json_script_escapes
+
+    text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+    return mark_safe(text)  # noqa: S308 - <, > and & are escaped to \u sequences
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    """``url`` with the scheme and host of the current request."""
+    return context["request"].build_absolute_uri(url)
+
+
+@register.filter
+def social_image(photo):
+    """The address of the photo's crop for social previews (1200 × 630)."""
+    return photo.rendition_url("social", "jpg")

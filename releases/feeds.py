@@ -1,0 +1,163 @@
+"""RSS 2.0 and Atom feeds per language: all releases, and per tag, country and official."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Max, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .models import Country, Official, Release, Tag
+
+FEED_SIZE = 30
+
+
+class RssWithLanguages(Rss201rev2Feed):
+    """RSS 2.0 whose items say their language too (Dublin Core), for aggregators."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": "http://purl.org/dc/elements/1.1/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("dc:language", item["language"])
+
+
+class AtomWithLanguages(Atom1Feed):
+    """Atom whose entries carry xml:lang."""
+
+    def write_items(self, handler):
+        for item in self.items:
+            handler.startElement("entry", {"xml:lang": item["language"]})
+            self.add_item_elements(handler, item)
+            handler.endElement("entry")
+
+
+class ReleaseFeed(Feed):
+    """The latest releases public in the active language."""
+
+    feed_type = RssWithLanguages
+
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def title(self, obj):
+        return settings.SITE_NAME[translation.get_language()]
+
+    def link(self, obj):
+        return reverse("releases:list")
+
+    def description(self, obj):
+        return _("Press releases of the ministry in Ukrainian and English.")
+
+    @property
+    def language(self):
+        return translation.get_language()
+
+    def item_extra_kwargs(self, item):
+        return {"language": translation.get_language()}
+
+    def releases(self, obj):
+        return Release.objects.public()
+
+    def items(self, obj):
+        return (
+            self.releases(obj)
+            .prefetch_related("tags")
+            .annotate(last_update=Max("change_notes__created_at"))
+            .order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_update or item.published_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all() if tag.name]
+
+    def item_guid(self, item):
+        return item.key
+
+    item_guid_is_permalink = False
+
+
+class AtomMixin:
+    feed_type = AtomWithLanguages
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class TagFeed(ReleaseFeed):
+    def get_object(self, request, slug):
+        lang = translation.get_language()
+        return get_object_or_404(Tag, **{f"slug_{lang}": slug})
+
+    def title(self, obj):
+        return f"{obj.name} · {super().title(obj)}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def releases(self, obj):
+        return Release.objects.public().filter(tags=obj)
+
+
+class CountryFeed(ReleaseFeed):
+    def get_object(self, request, code):
+        if code != code.lower():
+            raise Http404
+        return get_object_or_404(Country, code=code.upper())
+
+    def title(self, obj):
+        return f"{obj.name} · {super().title(obj)}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def releases(self, obj):
+        return Release.objects.public().filter(countries=obj)
+
+
+class OfficialFeed(ReleaseFeed):
+    def get_object(self, request, slug):
+        lang = translation.get_language()
+        return get_object_or_404(Official, **{f"slug_{lang}": slug})
+
+    def title(self, obj):
+        return f"{obj.name} · {super().title(obj)}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def releases(self, obj):
+        return (
+            Release.objects.public().filter(Q(officials=obj) | Q(blocks__official=obj)).distinct()
+        )
+
+
+class AtomReleaseFeed(AtomMixin, ReleaseFeed):
+    pass
+
+
+class AtomTagFeed(AtomMixin, TagFeed):
+    pass
+
+
+class AtomCountryFeed(AtomMixin, CountryFeed):
+    pass
+
+
+class AtomOfficialFeed(AtomMixin, OfficialFeed):
+    pass
