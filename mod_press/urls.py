@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
 
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
 from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from releases.sitemaps import SITEMAPS
 from releases.views import photo_rendition, robots_txt

@@ -71,7 +71,7 @@ def ld_json(data):
     from django.utils.html import _json_script_escapes
 
     text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
-    return mark_safe(text)  # noqa: S308 - <, > and & are escaped to \u sequences
+    return mark_safe(text)  # <, > and & are escaped to \u sequences
 
 
 @register.simple_tag(takes_context=True)
