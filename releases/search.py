@@ -33,14 +33,14 @@ WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*")
 APOSTROPHES = re.compile(r"['’ʼ]")
 TAG_RE = re.compile(r"<[^>]*>")
 
-# Inflectional endings of Ukrainian nouns, adjectives, participles and verbs, longest
-# first. Stripping them leaves a root shared by a word's forms.
+# Inflectional endings of Ukrainian nouns, adjectives and participles, longest first.
+# Stripping them leaves a root shared by a word's forms. Verb endings (-ти, -ла…) are
+# left out on purpose: they would cut nouns such as «ракети» too short.
 _ENDINGS = """
     ості остей остям остями остях істю ість
     ення енню енням еннях еннями
     ами ями ові еві єві ому ого ими іми ією єю ою ею
     ах ях ам ям ом ем єм ів їв ей ий ій ої ую юю ім их іх им ія ії ію іє
-    ти ть ла ли ло ся сь ав ув
     а я о е є и і ї у ю ь й
 """
 UKRAINIAN_ENDINGS = sorted(set(_ENDINGS.split()), key=len, reverse=True)

@@ -13,7 +13,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse, translate_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
@@ -232,8 +232,10 @@ def structured_data(request, release) -> dict:
         "headline": release.title,
         "description": release.lead,
         "inLanguage": lang,
-        "datePublished": release.published_at.isoformat() if release.published_at else None,
-        "dateModified": release.updated_at.isoformat(),
+        "datePublished": (
+            timezone.localtime(release.published_at).isoformat() if release.published_at else None
+        ),
+        "dateModified": timezone.localtime(release.updated_at).isoformat(),
         "publisher": {
             "@type": "GovernmentOrganization",
             "name": settings.SITE_NAME[lang],
