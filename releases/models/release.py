@@ -210,7 +210,9 @@ class Release(models.Model):
     countries = models.ManyToManyField(
         Country, blank=True, related_name="releases", verbose_name=_("partner countries")
     )
-    tags = TaggableManager(through=TaggedRelease, blank=True, verbose_name=_("tags"))
+    tags = TaggableManager(
+        through=TaggedRelease, blank=True, verbose_name=_("tags"), ordering=["name_uk", "pk"]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
