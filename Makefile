@@ -49,6 +49,8 @@ format: $(STAMP)
 # Update the catalogues from the code and templates, then compile them.
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale uk --locale en --ignore=.venv --ignore=staticfiles --no-obsolete
+	@# The English catalogue starts as the source text, for translators to adjust.
+	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-messages:

@@ -6,9 +6,11 @@ from django.contrib import admin
 # so /admin/ speaks Ukrainian and /en/admin/ English.
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from releases.sitemaps import SITEMAPS
+from releases.translators import upload_catalogue
 from releases.views import photo_rendition, robots_txt
 
 urlpatterns = [
@@ -25,6 +27,14 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("translations/upload/", upload_catalogue, name="translations-upload"),
+    # Translators work on this project's catalogues only, not Django's or other packages'.
+    re_path(
+        r"^translations/files/(?:django|third-party|all)/",
+        RedirectView.as_view(pattern_name="rosetta-file-list"),
+        {"po_filter": "project"},
+    ),
+    path("translations/", include("rosetta.urls")),
     path("", include("releases.urls")),
     prefix_default_language=False,
 )

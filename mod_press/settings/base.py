@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "taggit",
     "adminsortable2",
     "reversion",
+    "rosetta",
     "releases",
 ]
 
@@ -39,6 +40,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "releases.translators.CatalogueReloadMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,3 +158,15 @@ PHOTO_WIDTHS = [480, 800, 1200, 1600]
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Interface strings edited in the browser (django-rosetta), by the Translator group.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"
+ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
+ROSETTA_MESSAGES_PER_PAGE = 25
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
+ROSETTA_SHOW_AT_ADMIN_PANEL = False
+ROSETTA_POFILE_WRAP_WIDTH = 0
+ROSETTA_LOGIN_URL = "/admin/login/"
+# Only the catalogues in LOCALE_PATHS are for translators (mod_press/urls.py keeps the
+# other filters closed): not Django's, not other packages'.
+ROSETTA_EXCLUDED_APPLICATIONS = INSTALLED_APPS

@@ -84,3 +84,11 @@ def absolute(context, url):
 def social_image(photo):
     """The address of the photo's crop for social previews (1200 × 630)."""
     return photo.rendition_url("social", "jpg")
+
+
+@register.filter
+def edits_interface_strings(user):
+    """Whether ``user`` may open the interface-string editor."""
+    from releases.translators import can_edit_interface_strings
+
+    return can_edit_interface_strings(user)

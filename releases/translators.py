@@ -1,0 +1,147 @@
+"""Translators' tools for the interface strings in ``locale/``.
+
+django-rosetta edits the catalogues in the browser; this module decides who may, takes
+a whole ``.po`` file back from a desktop tool, and makes every worker process pick up a
+changed catalogue at its next request, without a restart.
+"""
+
+from pathlib import Path
+
+import polib
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.reloader import translation_file_changed
+
+from .catalogues import placeholder_problems
+from .roles import TRANSLATOR
+
+
+def can_edit_interface_strings(user) -> bool:
+    """The Translator group (and administrators) edit the interface strings."""
+    return user.is_active and (user.is_superuser or user.groups.filter(name=TRANSLATOR).exists())
+
+
+def catalogue_path(language: str) -> Path:
+    return Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+
+
+def catalogue_stamp() -> tuple:
+    """When each compiled catalogue last changed."""
+    stamps = []
+    for code, _name in settings.LANGUAGES:
+        compiled = catalogue_path(code).with_suffix(".mo")
+        stamps.append(compiled.stat().st_mtime_ns if compiled.exists() else 0)
+    return tuple(stamps)
+
+
+def reload_catalogues():
+    """Forget the translations this process has loaded; they are read again when needed."""
+    translation_file_changed(sender=None, file_path=Path("django.mo"))
+
+
+class CatalogueReloadMiddleware:
+    """Reload the interface strings in this process when a translator changed them.
+
+    Rosetta writes the catalogue in one worker process; every other worker notices the
+    new file at its next request (one stat per language) and reads it again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seen = catalogue_stamp()
+
+    def __call__(self, request):
+        current = catalogue_stamp()
+        if current != self.seen:
+            self.seen = current
+            reload_catalogues()
+        return self.get_response(request)
+
+
+# Taking a catalogue back from a desktop tool ----------------------------------------------
+
+
+class CatalogueUploadForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    catalogue = forms.FileField(
+        label=_("Catalogue (.po)"),
+        help_text=_(
+            "A django.po file downloaded from here and translated in a desktop tool. "
+            "Only the translations of existing strings are taken."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("catalogue")
+        if not upload:
+            return cleaned
+        try:
+            text = upload.read().decode("utf-8")
+            self.uploaded = polib.pofile(text)
+        except (UnicodeDecodeError, OSError, ValueError) as error:
+            self.add_error(
+                "catalogue", _("This is not a readable .po file: %(error)s") % {"error": error}
+            )
+            return cleaned
+        problems = [problem for entry in self.uploaded for problem in placeholder_problems(entry)]
+        if problems:
+            self.add_error(
+                "catalogue",
+                _("Placeholders differ from the original in: %(list)s")
+                % {"list": "; ".join(problems[:5])},
+            )
+        return cleaned
+
+
+def merge_catalogue(language: str, uploaded) -> int:
+    """Copy the uploaded translations of strings the catalogue has; return how many changed."""
+    path = catalogue_path(language)
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    incoming = {(e.msgctxt, e.msgid): e for e in uploaded if not e.obsolete}
+    changed = 0
+    for entry in catalogue:
+        new = incoming.get((entry.msgctxt, entry.msgid))
+        if new is None or "fuzzy" in new.flags:
+            continue
+        if entry.msgid_plural:
+            if new.msgstr_plural and new.msgstr_plural != entry.msgstr_plural:
+                entry.msgstr_plural = dict(new.msgstr_plural)
+                changed += 1
+        elif new.msgstr and new.msgstr != entry.msgstr:
+            entry.msgstr = new.msgstr
+            changed += 1
+        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural):
+            entry.flags.remove("fuzzy")
+    if changed:
+        catalogue.save(str(path))
+        catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+        reload_catalogues()
+    return changed
+
+
+def upload_catalogue(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.ROSETTA_LOGIN_URL)
+    if not can_edit_interface_strings(request.user):
+        raise PermissionDenied
+    form = CatalogueUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        changed = merge_catalogue(form.cleaned_data["language"], form.uploaded)
+        messages.success(
+            request,
+            _("%(count)s translations were taken from the file.") % {"count": changed},
+        )
+        return redirect("rosetta-file-list", po_filter="project")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Upload a translated catalogue"),
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/translations_upload.html", context)
