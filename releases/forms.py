@@ -67,12 +67,8 @@ class ReleaseFilterForm(forms.Form):
         # Choices come from what the public can read: a draft's tags, officials and
         # countries stay unknown until it is published.
         public = Release.objects.public()
-        self.fields["tag"].queryset = Tag.objects.filter(
-            tagged_releases__content_object__in=public
-        ).distinct()
-        self.fields["official"].queryset = Official.objects.filter(
-            Q(releases__in=public) | Q(quotes__release__in=public)
-        ).distinct()
+        self.fields["tag"].queryset = Tag.objects.used_in(public)
+        self.fields["official"].queryset = Official.objects.named_in(public)
         for name in ("tag", "official"):
             self.fields[name]._localise()
             self.fields[name].empty_label = _("All")

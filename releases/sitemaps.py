@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Country, Official, Release, Tag
@@ -52,9 +52,8 @@ class OfficialSitemap(TranslatedSitemap):
     def items(self):
         published = Release.objects.published()
         return (
-            Official.objects.filter(Q(releases__in=published) | Q(quotes__release__in=published))
+            Official.objects.named_in(published)
             .annotate(lastmod=Max("releases__updated_at"))
-            .distinct()
             .order_by("pk")
         )
 
@@ -71,9 +70,8 @@ class TagSitemap(TranslatedSitemap):
     def items(self):
         published = Release.objects.published()
         return (
-            Tag.objects.filter(tagged_releases__content_object__in=published)
+            Tag.objects.used_in(published)
             .annotate(lastmod=Max("tagged_releases__content_object__updated_at"))
-            .distinct()
             .order_by("pk")
         )
 

@@ -430,10 +430,7 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     context_object_name = "official"
 
     def get_object(self, queryset=None):
-        published = Release.objects.published()
-        on_record = Official.objects.filter(
-            Q(releases__in=published) | Q(quotes__release__in=published)
-        ).distinct()
+        on_record = Official.objects.named_in(Release.objects.published())
         return self.find_object(on_record.prefetch_related(positions_prefetch()))
 
     def exists_in(self, obj, language):
@@ -489,10 +486,7 @@ class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
     context_object_name = "tag"
 
     def get_object(self, queryset=None):
-        published = Release.objects.published()
-        return self.find_object(
-            Tag.objects.filter(tagged_releases__content_object__in=published).distinct()
-        )
+        return self.find_object(Tag.objects.used_in(Release.objects.published()))
 
     def exists_in(self, obj, language):
         return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))

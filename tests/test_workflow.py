@@ -52,29 +52,7 @@ def form_data(client, url):
     """What a browser would send back from the admin form at ``url``, unchanged."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    soup = BeautifulSoup(response.content, "html.parser")
-    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().lstrip("\n")
-        elif field.name == "select":
-            chosen = [
-                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
-            ]
-            if field.has_attr("multiple"):
-                data[name] = chosen
-            else:
-                data[name] = chosen[0] if chosen else ""
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
+    return form_data_from(BeautifulSoup(response.content, "html.parser"))
 
 
 def post_change(client, release, **changes):

@@ -40,6 +40,14 @@ class Country(models.Model):
             return str(self.code.name)
 
 
+class OfficialQuerySet(models.QuerySet):
+    def named_in(self, releases):
+        """Officials that ``releases`` list or quote."""
+        return self.filter(
+            models.Q(releases__in=releases) | models.Q(quotes__release__in=releases)
+        ).distinct()
+
+
 class Official(models.Model):
     key = models.SlugField(
         _("key"),
@@ -59,6 +67,8 @@ class Official(models.Model):
         error_messages={"unique": _("Another official already uses this address.")},
     )
     portrait = models.ImageField(_("portrait"), upload_to="officials/", blank=True)
+
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_uk"]

@@ -9,6 +9,12 @@ from taggit.models import TagBase, TaggedItemBase
 from .slugs import fill_translated_slugs, translated_url
 
 
+class TagQuerySet(models.QuerySet):
+    def used_in(self, releases):
+        """Tags that ``releases`` carry."""
+        return self.filter(tagged_releases__content_object__in=releases).distinct()
+
+
 class Tag(TagBase):
     # The untranslated columns taggit declares unique hold whichever language was active
     # when saving; uniqueness is enforced per language instead (see Meta).
@@ -20,6 +26,8 @@ class Tag(TagBase):
         allow_unicode=True,
         help_text=_("The last part of the page address. Made from the name when left empty."),
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_uk"]
