@@ -27,3 +27,28 @@ def placeholder_problems(entry) -> list[str]:
                 f"{entry.msgid[:60]!r}{where}: {sorted(found)} instead of {sorted(expected)}"
             )
     return problems
+
+
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def markup_problems(entry) -> list[str]:
+    """Translations that add HTML the original does not have.
+
+    Translations reach pages unescaped (``{% blocktranslate %}``), so a translation may
+    only carry the markup of its source, never more.
+    """
+    allowed = sorted(TAG_RE.findall(entry.msgid) + TAG_RE.findall(entry.msgid_plural or ""))
+    texts = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+    problems = []
+    for text in texts:
+        found = TAG_RE.findall(text or "")
+        if any(tag not in allowed for tag in found) or (
+            ("<" in (text or "") or ">" in (text or "")) and not found and not allowed
+        ):
+            problems.append(f"{entry.msgid[:60]!r}: markup {found or ['<', '>']} is not allowed")
+    return problems
+
+
+def catalogue_problems(entry) -> list[str]:
+    return placeholder_problems(entry) + markup_problems(entry)

@@ -102,7 +102,8 @@ class AtomMixin:
 class TagFeed(ReleaseFeed):
     def get_object(self, request, slug):
         lang = translation.get_language()
-        return get_object_or_404(Tag, **{f"slug_{lang}": slug})
+        tags = Tag.objects.used_in(Release.objects.published())
+        return get_object_or_404(tags, **{f"slug_{lang}": slug})
 
     def title(self, obj):
         return f"{obj.name} · {super().title(obj)}"
@@ -118,7 +119,8 @@ class CountryFeed(ReleaseFeed):
     def get_object(self, request, code):
         if code != code.lower():
             raise Http404
-        return get_object_or_404(Country, code=code.upper())
+        countries = Country.objects.filter(releases__in=Release.objects.published()).distinct()
+        return get_object_or_404(countries, code=code.upper())
 
     def title(self, obj):
         return f"{obj.name} · {super().title(obj)}"
@@ -133,7 +135,8 @@ class CountryFeed(ReleaseFeed):
 class OfficialFeed(ReleaseFeed):
     def get_object(self, request, slug):
         lang = translation.get_language()
-        return get_object_or_404(Official, **{f"slug_{lang}": slug})
+        officials = Official.objects.named_in(Release.objects.published())
+        return get_object_or_404(officials, **{f"slug_{lang}": slug})
 
     def title(self, obj):
         return f"{obj.name} · {super().title(obj)}"

@@ -5,6 +5,7 @@ a whole ``.po`` file back from a desktop tool, and makes every worker process pi
 changed catalogue at its next request, without a restart.
 """
 
+import tempfile
 from pathlib import Path
 
 import polib
@@ -13,12 +14,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.reloader import translation_file_changed
+from rosetta.signals import entry_changed
 
-from .catalogues import placeholder_problems
+from .catalogues import catalogue_problems, markup_problems
 from .roles import TRANSLATOR
 
 
@@ -83,21 +86,32 @@ class CatalogueUploadForm(forms.Form):
         if not upload:
             return cleaned
         try:
-            text = upload.read().decode("utf-8")
-            self.uploaded = polib.pofile(text)
+            # polib reads a path when given one: parse from a file of our own, never from
+            # text that could name a file on the server.
+            with tempfile.NamedTemporaryFile(suffix=".po") as copy:
+                copy.write(upload.read())
+                copy.flush()
+                self.uploaded = polib.pofile(copy.name)
         except (UnicodeDecodeError, OSError, ValueError) as error:
             self.add_error(
                 "catalogue", _("This is not a readable .po file: %(error)s") % {"error": error}
             )
             return cleaned
-        problems = [problem for entry in self.uploaded for problem in placeholder_problems(entry)]
+        problems = [problem for entry in self.uploaded for problem in catalogue_problems(entry)]
         if problems:
             self.add_error(
                 "catalogue",
-                _("Placeholders differ from the original in: %(list)s")
+                _("Placeholders or markup differ from the original in: %(list)s")
                 % {"list": "; ".join(problems[:5])},
             )
         return cleaned
+
+
+@receiver(entry_changed)
+def refuse_markup(sender, old_msgstr, **kwargs):
+    """A translation saved in the string editor may not add HTML: it is put back."""
+    if markup_problems(sender):
+        sender.msgstr = old_msgstr
 
 
 def merge_catalogue(language: str, uploaded) -> int:

@@ -474,9 +474,9 @@ class CountryDetailView(TranslationsMixin, DetailView):
             release_cards(Release.objects.public().filter(countries=country))
         )
         context["officials"] = list(
-            Official.objects.filter(positions__country=country)
+            Official.objects.named_in(Release.objects.published())
+            .filter(positions__country=country)
             .exclude(**{f"slug_{translation.get_language()}__isnull": True})
-            .distinct()
         )
         return context
 

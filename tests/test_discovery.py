@@ -246,3 +246,22 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
     assert page.count("<script") == 1
     data = structured(client, "/en/releases/" + release.slug_en + "/")
     assert data["headline"] == '</script><script>alert("x")</script>'
+
+
+def test_feeds_of_tags_officials_and_countries_only_on_drafts_do_not_exist(client, db):
+    draft = make_release(published=False, title_uk="Таємне", title_en="Secret")
+    draft.tags.add(make_tag("Таємна тема", "Secret topic"))
+    official = make_official(name_uk="Невідомий гість", name_en="Unknown guest")
+    make_position(official, country="JP")
+    draft.officials.add(official)
+    draft.countries.add(make_country("JP"))
+    for url in (
+        "/en/tags/secret-topic/rss/",
+        "/en/officials/unknown-guest/atom/",
+        "/en/countries/jp/rss/",
+    ):
+        assert client.get(url).status_code == 404, url
+    public = make_release(title_en="Public")
+    public.countries.add(make_country("JP"))
+    page = client.get("/en/countries/jp/").content.decode()
+    assert "Unknown guest" not in page

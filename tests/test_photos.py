@@ -370,3 +370,14 @@ def test_regenerate_renditions_dry_run_changes_nothing(photo, capsys):
     call_command("regenerate_renditions", dry_run=True)
     assert not photo.renditions.exists()
     assert "1 photo" in capsys.readouterr().out
+
+
+def test_photo_of_an_archived_release_with_a_notice_stays_visible(client):
+    photo = make_photo(code="jrs-7777")
+    make_release(
+        hero_photo=photo,
+        status=Release.Status.ARCHIVED,
+        archive_mode=Release.ArchiveMode.NOTICE,
+    )
+    assert client.get("/photos/jrs-7777/").status_code == 200
+    assert client.get(photo.rendition_url(f"w{photo.widths()[0]}", "jpg")).status_code == 302

@@ -498,3 +498,10 @@ def test_official_page_costs_the_same_with_many_quotes(client):
 def test_not_found_page_offers_each_languages_home_page(page):
     _r, soup = page("/en/no-such-page/", status=404)
     assert switcher_link(soup, "uk")["href"] == "/"
+
+
+def test_public_pages_forbid_scripts_from_anywhere_but_the_site(client, release):
+    policy = client.get(url_in(release, "en"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy

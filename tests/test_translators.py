@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from releases.catalogues import placeholder_problems
+from releases.catalogues import catalogue_problems, markup_problems, placeholder_problems
 from releases.roles import PRESS_OFFICER, TRANSLATOR
 from releases.translators import reload_catalogues
 
@@ -39,10 +39,29 @@ CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lan
 
 
 @pytest.mark.parametrize("language", ["uk", "en"])
-def test_placeholders_are_the_same_in_source_and_translation(language):
+def test_placeholders_and_markup_are_the_same_in_source_and_translation(language):
     catalogue = polib.pofile(str(CATALOGUES[language]))
-    problems = [p for entry in catalogue for p in placeholder_problems(entry)]
+    problems = [p for entry in catalogue for p in catalogue_problems(entry)]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        'Фото: %(credit)s<img src=x onerror="alert(1)">',
+        "Фото: %(credit)s<script>alert(1)</script>",
+        "Фото: %(credit)s <b>жирно</b>",
+    ],
+)
+def test_markup_check_catches_html_a_translation_adds(translation):
+    assert markup_problems(polib.POEntry(msgid="Photo: %(credit)s", msgstr=translation))
+
+
+def test_markup_check_allows_the_sources_own_markup():
+    entry = polib.POEntry(
+        msgid="Read <strong>this</strong>", msgstr="Прочитайте <strong>це</strong>"
+    )
+    assert markup_problems(entry) == []
 
 
 def test_placeholder_check_catches_a_changed_placeholder():
@@ -291,3 +310,41 @@ def test_a_file_that_is_not_a_catalogue_is_refused(db, catalogues):
     response = translator.post("/translations/upload/", upload("uk", "\x00\x01 not a po file"))
     assert response.status_code == 200
     assert BeautifulSoup(response.content, "html.parser").find(class_="errorlist")
+
+
+def test_markup_typed_in_the_string_editor_is_not_saved(db, client, catalogues):
+    translator = user_in(TRANSLATOR, "translator")
+    url = rosetta_form_url(translator, "uk")
+    page = BeautifulSoup(
+        translator.get(url, {"query": "Photo: %(credit)s"}).content, "html.parser"
+    )
+    field = next(
+        t for t in page.find_all("textarea") if t.get_text().strip() == "Фото: %(credit)s"
+    )
+    translator.post(
+        url + "?query=Photo", {field["name"]: 'Фото: %(credit)s<img src=x onerror="alert(1)">'}
+    )
+    saved = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
+    assert saved.find("Photo: %(credit)s").msgstr == "Фото: %(credit)s"
+
+
+def test_an_uploaded_catalogue_with_markup_is_refused(db, catalogues):
+    translator = user_in(TRANSLATOR, "translator")
+    po = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
+    po.find("Photo: %(credit)s").msgstr = "Фото: %(credit)s<script>alert(1)</script>"
+    response = translator.post("/translations/upload/", upload("uk", str(po)))
+    assert response.status_code == 200
+    saved = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
+    assert saved.find("Photo: %(credit)s").msgstr == "Фото: %(credit)s"
+
+
+def test_an_uploaded_file_naming_a_server_path_is_not_read_from_disk(db, catalogues):
+    translator = user_in(TRANSLATOR, "translator")
+    ukrainian = catalogues / "uk" / "LC_MESSAGES" / "django.po"
+    before = ukrainian.read_bytes()
+    # The English catalogue's path as the whole content: read as a path, it would pour
+    # the English texts into the Ukrainian catalogue.
+    translator.post(
+        "/translations/upload/", upload("uk", str(catalogues / "en" / "LC_MESSAGES" / "django.po"))
+    )
+    assert ukrainian.read_bytes() == before

@@ -634,3 +634,27 @@ def test_major_update_note_is_in_the_history(people):
         change_note_en="Figures corrected.",
     )
     assert "Уточнено дані." in numbered_versions(release)[-1].revision.get_comment()
+
+
+@pytest.mark.parametrize("role", ["translator", "officer"])
+def test_only_editors_can_publish_a_major_update_note(people, role):
+    release = make_release(created_by=people[role], status=Release.Status.PUBLISHED)
+    data = form_data(client_for(people["editor"]), change_url(release))
+    assert "change_note_uk" in data  # the editor's form has the fields
+    client_for(people[role]).post(
+        change_url(release),
+        {**data, "major_update": "on", "change_note_uk": "Підробка", "change_note_en": "Forged"},
+    )
+    assert not release.change_notes.exists()
+
+
+def test_editor_corrects_a_published_change_note(people):
+    release = make_release()
+    editor = client_for(people["editor"])
+    post_change(
+        editor, release, major_update="on", change_note_uk="Помилка.", change_note_en="Typo."
+    )
+    note = release.change_notes.get()
+    post_change(editor, release, **{"change_notes-0-note_en": "Corrected figures."})
+    note.refresh_from_db()
+    assert note.note_en == "Corrected figures."

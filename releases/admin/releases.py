@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationStackedInline
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from releases import history, workflow
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
@@ -99,6 +99,28 @@ class PreviewLinkInline(admin.TabularInline):
             '<input type="text" readonly value="{}" size="70" aria-label="{}">',
             ((url, lang) for lang, url in link.urls().items()),
         )
+
+
+class ChangeNoteInline(TranslationTabularInline):
+    """Public notes of major updates: editors correct or remove them here."""
+
+    model = ChangeNote
+    extra = 0
+    fields = ["created_at", *(f"note_{lang}" for lang in LANGUAGES)]
+    verbose_name_plural = _("notes of major updates, shown to readers")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added through "this is a major update", with its date
+
+
+def may_note_a_major_update(user, release) -> bool:
+    """Editors mark major updates, of releases already public."""
+    return bool(
+        release
+        and workflow.is_editor(user)
+        and release.status in Release.LIVE_STATUSES
+        and release.published_at
+    )
 
 
 # The release form ------------------------------------------------------------------------
@@ -277,6 +299,9 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
     date_hierarchy = "published_at"
     change_form_template = "admin/releases/release/change_form.html"
 
+    class Media:
+        js = ["js/admin-open-errors.js"]
+
     # Which fields each part of the page holds; roles then decide what is editable.
     def get_fieldsets(self, request, obj=None):
         user = request.user
@@ -293,7 +318,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 },
             ),
         ]
-        if obj and obj.status in Release.LIVE_STATUSES and obj.published_at:
+        if may_note_a_major_update(user, obj):
             fieldsets.append(
                 (
                     _("Major update"),
@@ -372,6 +397,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        if not may_note_a_major_update(request.user, obj):
+            # Not shown, so not accepted either: a forged field is simply not there.
+            for name in ("major_update", *(f"change_note_{lang}" for lang in LANGUAGES)):
+                form.base_fields.pop(name, None)
         return form
 
     def get_inlines(self, request, obj):
@@ -380,6 +409,8 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         inlines = [BlockInline]
         if obj and request.user.has_perm("releases.view_previewlink"):
             inlines.append(PreviewLinkInline)
+        if obj and request.user.has_perm("releases.change_changenote"):
+            inlines.append(ChangeNoteInline)
         return inlines
 
     def get_queryset(self, request):
@@ -409,7 +440,9 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         release = form.instance
         release.refresh_text_stamps()
         comment = None
-        if form.cleaned_data.get("major_update"):
+        if form.cleaned_data.get("major_update") and may_note_a_major_update(
+            request.user, release
+        ):
             note = ChangeNote.objects.create(
                 release=release,
                 created_by=request.user,

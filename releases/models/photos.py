@@ -27,10 +27,10 @@ def photo_upload_to(photo, filename):
 
 class PhotoQuerySet(models.QuerySet):
     def published(self):
-        """Photos that a published release shows, in any language: no embargo left."""
+        """Photos that a public release shows (live or archived), in any language."""
         from .release import Release
 
-        published = Release.objects.published()
+        published = Release.objects.on_record()
         return self.filter(
             models.Q(hero_of__in=published) | models.Q(blocks__release__in=published)
         ).distinct()
