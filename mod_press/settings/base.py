@@ -176,7 +176,11 @@ ROSETTA_EXCLUDED_APPLICATIONS = INSTALLED_APPS
 # Content Security Policy on the public site (django-csp): nothing runs or loads from
 # elsewhere, so even a slip that let markup through could not run a script. The admin
 # and the string editor use inline scripts of their own and are left out.
-_IMAGE_HOSTS = [h for h in (env("S3_CUSTOM_DOMAIN", default=""), env("S3_ENDPOINT_URL", default="")) if h]
+_IMAGE_HOSTS = [
+    host
+    for host in (env("S3_CUSTOM_DOMAIN", default=""), env("S3_ENDPOINT_URL", default=""))
+    if host
+]
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/en/admin/", "/translations/", "/en/translations/"],
     "DIRECTIVES": {
