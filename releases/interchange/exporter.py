@@ -99,7 +99,10 @@ def release_queryset():
             "officials",
             "countries",
             "tags",
+            "change_notes",
+            "old_slugs",
         )
+        .select_related("archive_target")
         .order_by("published_at", "pk")
     )
 
@@ -120,6 +123,27 @@ def release_entry(release):
         "officials": [o.key for o in release.officials.all()],
         "countries": [c.code.code for c in release.countries.all()],
         "tags": [texts(t, "name") for t in release.tags.all()],
+        # Additions of this exporter's, so that a backup loses nothing (all optional):
+        "source_language": release.source_language,
+        "updates": [
+            {"at": timezone.localtime(n.created_at).isoformat(), "note": texts(n, "note")}
+            for n in sorted(release.change_notes.all(), key=lambda n: n.created_at)
+        ],
+        "old_slugs": {
+            lang: sorted(o.slug for o in release.old_slugs.all() if o.language == lang)
+            for lang in LANGUAGES
+        },
+        **(
+            {
+                "archive": {
+                    "mode": release.archive_mode,
+                    "reason": texts(release, "archive_reason"),
+                    "target": release.archive_target.key if release.archive_target else None,
+                }
+            }
+            if release.status == Release.Status.ARCHIVED
+            else {}
+        ),
     }
 
 

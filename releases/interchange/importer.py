@@ -20,7 +20,17 @@ from django.utils import translation
 from django_countries import countries as country_list
 
 from releases.imaging import prepare_photo
-from releases.models import Block, Country, Official, Photo, Position, Release, Tag
+from releases.models import (
+    Block,
+    ChangeNote,
+    Country,
+    Official,
+    Photo,
+    Position,
+    Release,
+    SlugHistory,
+    Tag,
+)
 
 from .format import FORMAT, LANGUAGES, STATUSES
 
@@ -74,6 +84,7 @@ class Importer:
         self.officials: dict[str, Official | None] = {}
         self.photos: dict[str, Photo | None] = {}
         self.tags: dict[tuple, Tag] = {}
+        self.archive_targets: list[tuple[str, str, str]] = []
 
     def error(self, where: str, message: str):
         self.errors.append(f"{where}: {message}")
@@ -127,6 +138,7 @@ class Importer:
                     done += 1
                     if self.progress:
                         self.progress(done, total)
+            self.resolve_archive_targets()
             if self.errors or self.dry_run:
                 transaction.set_rollback(True)
         if self.errors:
@@ -428,6 +440,7 @@ class Importer:
             self.error(f"{where}.published_at", f"a {status} release needs a publication time")
         release = Release.objects.filter(key=key).first() or Release(key=key)
         values = {"status": status, "published_at": published_at}
+        values.update(self.release_extras(where, item))
         for name in ("title", "lead"):
             for lang, text in self.texts(where, item, name).items():
                 values[f"{name}_{lang}"] = text
@@ -461,11 +474,83 @@ class Importer:
             if release.pk is None or self.errors:
                 return
             related = self.sync_relations(release, blocks, officials, countries, tags)
+            related |= self.sync_history(where, release, item)
             if changed or related:
                 release.refresh_text_stamps()
             if related and not changed:
                 self.summary.unchanged["releases"] -= 1
                 self.summary.count("updated", "releases")
+
+    # Additions of this exporter's (see docs/import-export.md), all optional ------------
+
+    def release_extras(self, where, item) -> dict:
+        """The original language and the archive settings, where the document has them."""
+        values = {}
+        source = item.get("source_language")
+        if source is not None:
+            if source in LANGUAGES:
+                values["source_language"] = source
+            else:
+                self.error(f"{where}.source_language", f"unknown language {json.dumps(source)}")
+        archive = item.get("archive")
+        if isinstance(archive, dict):
+            mode = archive.get("mode")
+            if mode not in Release.ArchiveMode.values:
+                self.error(
+                    f"{where}.archive.mode", f"one of: {', '.join(Release.ArchiveMode.values)}"
+                )
+            values["archive_mode"] = mode or ""
+            for lang, text in self.texts(f"{where}.archive", archive, "reason").items():
+                values[f"archive_reason_{lang}"] = text
+            if archive.get("target"):
+                # Resolved once every release of the document is in.
+                self.archive_targets.append(
+                    (f"{where}.archive.target", item["key"], archive["target"])
+                )
+        return values
+
+    def sync_history(self, where, release, item) -> bool:
+        """Change notes and old addresses, as the document lists them."""
+        changed = False
+        notes = []
+        for j, raw in enumerate(item.get("updates") or []):
+            at = self.moment(f"{where}.updates[{j}].at", (raw or {}).get("at"))
+            texts = self.texts(f"{where}.updates[{j}]", raw or {}, "note", required=True)
+            if at:
+                notes.append((at, tuple(texts[lang] for lang in LANGUAGES)))
+        existing = [
+            (n.created_at, tuple(getattr(n, f"note_{lang}") for lang in LANGUAGES))
+            for n in release.change_notes.order_by("created_at")
+        ]
+        if "updates" in item and sorted(notes) != existing:
+            release.change_notes.all().delete()
+            for at, texts in sorted(notes):
+                ChangeNote.objects.create(
+                    release=release,
+                    created_at=at,
+                    **{f"note_{lang}": text for lang, text in zip(LANGUAGES, texts, strict=True)},
+                )
+            changed = True
+        for lang, slugs in (item.get("old_slugs") or {}).items():
+            for slug in slugs if isinstance(slugs, list) else []:
+                old, created = SlugHistory.objects.get_or_create(
+                    language=lang, slug=slug, defaults={"release": release}
+                )
+                if old.release_id != release.pk:
+                    self.error(
+                        f"{where}.old_slugs.{lang}",
+                        f"{json.dumps(slug)} belongs to another release",
+                    )
+                changed |= created
+        return changed
+
+    def resolve_archive_targets(self):
+        for where, key, target in self.archive_targets:
+            found = Release.objects.filter(key=target).first()
+            if found is None:
+                self.error(where, f"unknown release {json.dumps(target)}")
+            elif not self.errors:
+                Release.objects.filter(key=key).update(archive_target=found)
 
     def block(self, where, raw, position):
         if not isinstance(raw, dict):
