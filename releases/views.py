@@ -347,6 +347,9 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
                 return HttpResponsePermanentRedirect(target.get_absolute_url())
             return HttpResponsePermanentRedirect(reverse("releases:list"))
         is_public = release.is_live or release.status == Release.Status.ARCHIVED
+        if self.staff_preview and not getattr(release, f"title_{lang}"):
+            # Nothing written in this language yet: say so rather than show an empty page.
+            return not_for_the_public(self.render_unavailable())
         if not (is_public and self.exists_in(release, lang)) and self.staff_preview:
             context = self.get_context_data(object=release, preview=True)
             return not_for_the_public(self.render_to_response(context))
@@ -382,10 +385,19 @@ class PreviewLinkView(TemplateView):
             response = render(request, "releases/preview_invalid.html", status=404)
             return not_for_the_public(response)
         release = release_page_queryset(Release.objects.filter(pk=link.release_id)).get()
+        written = [code for code in LANGUAGES if getattr(release, f"title_{code}")]
+        if translation.get_language() not in written:
+            with translation.override(written[0] if written else LANGUAGES[0]):
+                other = request.build_absolute_uri(reverse("releases:preview", args=[token]))
+            response = render(
+                request, "releases/preview_other_language.html", {"other": other}, status=404
+            )
+            return not_for_the_public(response)
         context = {
             "release": release,
             "preview": True,
             "preview_link": link,
+            "preview_token": token,
             "translations": [
                 {
                     "code": lang,
@@ -519,6 +531,19 @@ class PhotoDetailView(TranslationsMixin, DetailView):
         return context
 
 
+def previewed_photo(request, code):
+    """A photo of the release a valid preview link shows, for the holder of that link."""
+    link = PreviewLink.from_token(request.GET.get("preview", ""))
+    if link is None:
+        raise Http404
+    return get_object_or_404(
+        Photo.objects.filter(
+            Q(hero_of=link.release_id) | Q(blocks__release=link.release_id)
+        ).distinct(),
+        code=code,
+    )
+
+
 def visible_photos(request):
     """Staff see every photo; everyone else only those a published release shows."""
     return Photo.objects.all() if request.user.is_staff else Photo.objects.published()
@@ -526,7 +551,7 @@ def visible_photos(request):
 
 def photo_rendition(request, code, spec, ext):
     """Redirect to a rendition of a photo, drawing it the first time it is asked for."""
-    photo = get_object_or_404(visible_photos(request), code=code)
+    photo = visible_photos(request).filter(code=code).first() or previewed_photo(request, code)
     if ext not in FORMATS or photo.rendition_size(spec) is None:
         raise Http404
     rendition = photo.make_rendition(spec, ext)

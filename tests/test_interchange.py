@@ -200,7 +200,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_public_pages(
     old_slug = third.slug_en
     third.slug_en = "a-new-address"
     third.save()
-    urls = public_urls() + [
+    urls = [
+        *public_urls(),
         f"/en/releases/{old_slug}/",
         f"/en/releases/{second.slug_en}/",
         f"/en/releases/{first.slug_en}/",

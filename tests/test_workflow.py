@@ -658,3 +658,31 @@ def test_editor_corrects_a_published_change_note(people):
     post_change(editor, release, **{"change_notes-0-note_en": "Corrected figures."})
     note.refresh_from_db()
     assert note.note_en == "Corrected figures."
+
+
+def test_preview_link_shows_the_releases_photos_and_no_others(client, link):
+    from .factories import add_photo_block, make_photo
+
+    photo = make_photo(code="jrs-8000")
+    add_photo_block(link.release, photo)
+    other = make_photo(code="jrs-8001")
+    make_release(published=False, hero_photo=other)
+    page = BeautifulSoup(client.get(f"/en/preview/{link.token}/").content, "html.parser")
+    src = page.find("img", src=lambda s: s and "jrs-8000" in s)["src"]
+    assert client.get(src).status_code == 302
+    assert client.get(src.split("&")[0]).status_code == 404  # without the link: embargoed
+    stolen = src.replace("jrs-8000", "jrs-8001")
+    assert client.get(stolen).status_code == 404
+
+
+def test_preview_in_a_language_the_release_is_not_written_in_says_so(client, people):
+    draft = make_release(published=False, languages=("uk",), title_uk="Лише чернетка")
+    staff = client_for(people["editor"])
+    response = staff.get(f"/en/releases/{draft.slug_uk}/")
+    assert "not available in this language" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    link = PreviewLink.objects.create(release=draft, expires_at=timezone.now() + timedelta(days=1))
+    assert list(link.urls()) == ["uk"]
+    response = client.get(f"/en/preview/{link.token}/")
+    assert response.status_code == 404
+    assert f"/preview/{link.token}/" in response.content.decode()

@@ -568,9 +568,11 @@ class PreviewLink(models.Model):
         return signing.dumps({"link": self.pk}, salt=self.SALT)
 
     def urls(self) -> dict[str, str]:
-        """The full address to share, in each language."""
+        """The full address to share, in each language the release is written in."""
         result = {}
         for lang in LANGUAGES:
+            if not getattr(self.release, f"title_{lang}"):
+                continue
             with translation.override(lang):
                 result[lang] = settings.SITE_URL + self.get_absolute_url()
         return result
