@@ -49,7 +49,9 @@ format: $(STAMP)
 # Update the catalogues from the code and templates, then compile them.
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale uk --locale en --ignore=.venv --ignore=staticfiles --no-obsolete
-	@# The English catalogue starts as the source text, for translators to adjust.
+	@# The English catalogue starts as the source text, for translators to adjust; a guess
+	@# from an older string (fuzzy) is dropped for the new source text.
+	msgattrib --clear-fuzzy --empty -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
 

@@ -86,11 +86,6 @@ class ReleaseFeed(Feed):
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all() if tag.name]
 
-    def item_guid(self, item):
-        return item.key
-
-    item_guid_is_permalink = False
-
 
 class AtomMixin:
     feed_type = AtomWithLanguages

@@ -149,7 +149,11 @@ class SearchForm(ReleaseFilterForm):
 
     @property
     def query(self) -> str:
-        return (self.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""
+        """The words searched for, even when a filter beside them is wrong."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return self.cleaned_data.get("q") or ""
 
     def filter(self, queryset):
         queryset = super().filter(queryset)

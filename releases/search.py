@@ -13,6 +13,7 @@ prefix queries, ranked with title above lead above body); on SQLite the same roo
 matched with LIKE. Both find the same releases; PostgreSQL ranks them better.
 """
 
+import html
 import re
 from functools import cache
 
@@ -192,7 +193,9 @@ def snippet(release, query: str, language: str, width: int = 240) -> str:
     """A passage of the release around the first match, with the matches in <mark>."""
     terms = query_roots(query, language)
     passages = [getattr(release, f"lead_{language}") or ""] + [
-        TAG_RE.sub("", getattr(b, f"text_{language}") or "") for b in release.blocks.all()
+        # Stored paragraphs are HTML: back to plain text, then escaped once when marked.
+        html.unescape(TAG_RE.sub("", getattr(b, f"text_{language}") or ""))
+        for b in release.blocks.all()
     ]
     for passage in passages:
         marked, found = highlight(passage, terms, language)

@@ -19,10 +19,17 @@ QUOTE_PAIRS = [("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'), ("‘",
 PHOTO_CODE_RE = re.compile(r"^[a-z]{2,10}-\d{2,8}$")
 
 
+# Bold and italic typed as <b> and <i> (word processors paste them) keep their meaning.
+SYNONYMS = re.compile(r"<(/?)(b|i)(\s[^>]*)?>", re.IGNORECASE)
+
+
 def clean_inline_html(value: str) -> str:
     """Return ``value`` with only the inline safelist left (links, bold, italic, breaks)."""
     if not value:
         return ""
+    value = SYNONYMS.sub(
+        lambda m: f"<{m.group(1)}{'strong' if m.group(2).lower() == 'b' else 'em'}>", value
+    )
     return nh3.clean(
         value,
         tags=INLINE_TAGS,

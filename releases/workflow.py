@@ -123,10 +123,11 @@ def apply(release, name: str, user, *, now=None):
     if transition.name == "archive":
         if not release.archive_mode:
             errors["archive_mode"] = _("Choose what happens to the page once archived.")
-        elif release.archive_mode == Release.ArchiveMode.NOTICE and not any(
-            getattr(release, f"archive_reason_{code}") for code, _name in settings.LANGUAGES
-        ):
-            errors["archive_reason_uk"] = _("Give the reason shown with the notice.")
+        elif release.archive_mode == Release.ArchiveMode.NOTICE:
+            # Readers of each language the release is public in see the reason.
+            for code, _name in settings.LANGUAGES:
+                if release.is_complete_in(code) and not getattr(release, f"archive_reason_{code}"):
+                    errors[f"archive_reason_{code}"] = _("Give the reason shown with the notice.")
     if errors:
         raise ValidationError(errors)
     if transition.name == "submit":

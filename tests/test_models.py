@@ -198,7 +198,7 @@ def test_paragraph_is_stored_sanitised():
     release = make_release()
     block = add_paragraph(release, uk='<b onmouseover="x()">Так</b><script>1</script>')
     block.refresh_from_db()
-    assert block.text_uk == "Так"
+    assert block.text_uk == "<strong>Так</strong>"
 
 
 def test_quote_is_stored_without_its_quotation_marks():
@@ -298,3 +298,22 @@ def test_slugs_never_outgrow_their_column():
     assert len(second.slug_uk) <= 120
     assert second.slug_uk.endswith("-2")
     assert len(second.slug_en) <= 120
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("<b>bold</b> and <i>italic</i>", "<strong>bold</strong> and <em>italic</em>"),
+        ('<B class="x">loud</B>', "<strong>loud</strong>"),
+        ("<br> stays, <blockquote>goes</blockquote>", "<br> stays, goes"),
+    ],
+)
+def test_bold_and_italic_tags_from_word_processors_keep_their_meaning(typed, stored):
+    assert clean_inline_html(typed) == stored
+
+
+def test_line_breaks_typed_in_a_paragraph_show_on_the_page(client):
+    release = make_release()
+    add_paragraph(release, uk="Перший рядок.\nДругий рядок.")
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert "Перший рядок.<br>Другий рядок." in page

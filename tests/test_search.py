@@ -269,3 +269,18 @@ def test_search_page_costs_the_same_however_many_results(client, releases):
 def test_query_roots_are_at_most_eight_distinct_words():
     roots = query_roots(" ".join(f"слово{n}" for n in range(20)) + " слово0", "uk")
     assert len(roots) == 8
+
+
+def test_snippets_show_ampersands_once(client, releases):
+    release = releases["meeting"]
+    release.blocks.update(text_uk="Міністерство оборони &amp; партнери обговорили промисловість.")
+    index_release(release)
+    _keys, soup = found(client, "промисловість")
+    assert "&amp;" not in soup.select_one(".result__snippet").get_text()
+    assert "оборони & партнери" in soup.select_one(".result__snippet").get_text()
+
+
+def test_a_wrong_filter_keeps_the_search_words(client, releases):
+    keys, soup = found(client, "Боєв", tag="no-such-tag")
+    assert keys == {"meeting"}
+    assert soup.find(class_="error")

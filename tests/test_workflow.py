@@ -133,7 +133,12 @@ def act_schedule(client, user, people):
 def act_archive(client, user, people):
     release = make_release(created_by=user)
     forge_transition(
-        client, release, "archive", archive_mode="notice", archive_reason_uk="Застаріло."
+        client,
+        release,
+        "archive",
+        archive_mode="notice",
+        archive_reason_uk="Застаріло.",
+        archive_reason_en="Out of date.",
     )
     release.refresh_from_db()
     return release.status == Release.Status.ARCHIVED
@@ -297,7 +302,20 @@ def test_publish_scheduled_records_what_the_clock_already_made_public(capsys):
     assert due.status == Release.Status.PUBLISHED
     assert later.status == Release.Status.SCHEDULED
     assert "1 scheduled release(s) published." in capsys.readouterr().out
-    assert numbered_versions(due)[-1].revision.get_comment() == "Published on schedule"
+    assert numbered_versions(due)[-1].revision.get_comment() == "Опубліковано за розкладом"
+
+
+def test_publishing_on_schedule_does_not_disturb_an_open_edit(people):
+    release = make_release(status=Release.Status.SCHEDULED, published_at=kyiv(2025, 3, 30, 4, 30))
+    editor = client_for(people["editor"])
+    data = form_data(editor, change_url(release))
+    updated = Release.objects.get(pk=release.pk).updated_at
+    call_command("publish_scheduled", verbosity=0)
+    assert Release.objects.get(pk=release.pk).updated_at == updated
+    editor.post(change_url(release), {**data, "title_en": "Edited while it went live"})
+    release.refresh_from_db()
+    assert release.title_en == "Edited while it went live"
+    assert release.status == Release.Status.PUBLISHED
 
 
 def test_publish_scheduled_dry_run_changes_nothing(capsys):
@@ -333,8 +351,13 @@ def test_a_time_kyiv_skips_or_repeats_is_refused_at_the_field(people, date, time
 
 def test_archived_release_with_a_notice_stays_public_with_its_reason(client, people):
     release = make_release()
+    editor = client_for(people["editor"])
+    response = forge_transition(
+        editor, release, "archive", archive_mode="notice", archive_reason_uk="Застаріло."
+    )
+    assert "archive_reason_en" in response.context["adminform"].form.errors
     forge_transition(
-        client_for(people["editor"]),
+        editor,
         release,
         "archive",
         archive_mode="notice",

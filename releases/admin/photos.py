@@ -133,7 +133,7 @@ class PhotoAdmin(TranslationAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("hero_of", queryset=Release.objects.only("pk", "title_uk", "title_en")),
+                "hero_of",
                 Prefetch("blocks", queryset=Block.objects.select_related("release")),
             )
         )

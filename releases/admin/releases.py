@@ -46,10 +46,22 @@ class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
         js = ["js/admin-blocks.js"]
 
 
+class TranslationBlockForm(forms.ModelForm):
+    """A photo block has no text to translate: its text fields take nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == Block.Kind.PHOTO:
+            for name, field in self.fields.items():
+                if name.startswith("text_"):
+                    field.disabled = True
+
+
 class TranslationBlockInline(TranslationStackedInline):
     """What a translator sees of the body: the original, read-only, next to the translation."""
 
     model = Block
+    form = TranslationBlockForm
     extra = 0
     max_num = 0
     can_delete = False
@@ -138,7 +150,9 @@ class ReleaseFormBase(forms.ModelForm):
         required=False,
         help_text=_("What happens to the release when you save it."),
     )
-    loaded_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_edit_version = forms.IntegerField(
+        label=_("edit number"), widget=forms.HiddenInput, required=False
+    )
     major_update = forms.BooleanField(
         label=_("this is a major update"),
         required=False,
@@ -187,13 +201,11 @@ class ReleaseFormBase(forms.ModelForm):
             .first()
         )
         if current and current["edit_version"] != loaded:
-            when = formats.date_format(
-                timezone.localtime(current["updated_at"]), "DATETIME_FORMAT"
-            )
+            when = formats.date_format(timezone.localtime(current["updated_at"]), "j E Y, H:i")
             self.add_error(
                 None,
                 _(
-                    "%(user)s saved this release at %(when)s, after you opened it. Nothing "
+                    "%(user)s saved this release on %(when)s, after you opened it. Nothing "
                     "of yours was saved: your text is still in the form. Compare it with the "
                     "current version (open it in a new tab), merge what you need, then save again."
                 )
@@ -362,6 +374,14 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 },
             ),
         ]
+        if obj and not workflow.may_edit(user, obj):
+            # Read only: the record as it is, without the controls of an edit.
+            fieldsets[0] = (None, {"fields": side_by_side("title", "lead")})
+            fieldsets[1] = (
+                _("Publication"),
+                {"fields": (("status", "published_at"), "source_language", "review_comment")},
+            )
+            return fieldsets
         if workflow.is_translator_only(user):
             # Translators see the texts, the addresses and the status; no workflow.
             return [

@@ -14,9 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 from django_countries import countries as country_list
 
 from releases.imaging import prepare_photo
@@ -469,7 +471,8 @@ class Importer:
         if status not in STATUSES:
             return
         with reversion.create_revision():
-            reversion.set_comment(f"Imported from {self.path.name}")
+            with translation.override(settings.LANGUAGE_CODE):
+                reversion.set_comment(gettext("Imported from %(file)s") % {"file": self.path.name})
             changed = self.save("releases", release, values, where)
             if release.pk is None or self.errors:
                 return

@@ -1,6 +1,7 @@
 """Press releases and the ordered blocks of their body."""
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -354,6 +355,16 @@ class Release(models.Model):
                     )
             if not self.published_at:
                 self.published_at = timezone.now()
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.published_at
+            and self.published_at > timezone.now() + timedelta(minutes=1)
+        ):
+            # A published release with a future time would vanish until then, unexplained.
+            errors["published_at"] = _(
+                "A published release cannot have a time in the future. To publish it then, "
+                "schedule it."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -10,8 +10,8 @@ register = template.Library()
 
 @register.filter
 def inline_html(value):
-    """Paragraph markup cleaned to the inline safelist, safe to print."""
-    return mark_safe(clean_inline_html(value))
+    """Paragraph markup cleaned to the inline safelist, safe to print; line breaks kept."""
+    return mark_safe(clean_inline_html(value).replace("\n", "<br>"))
 
 
 @register.filter

@@ -6,10 +6,12 @@ Run it every minute (docker-compose.yml has a service for it).
 """
 
 import reversion
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from releases.models import Release
 
@@ -34,9 +36,13 @@ class Command(BaseCommand):
                 release = due.select_for_update(skip_locked=True).filter(pk=pk).first()
                 if release is None:
                     continue
-                release.status = Release.Status.PUBLISHED
-                release.save()
-                reversion.set_comment("Published on schedule")
+                # Only the status changes: not the edit number (an editor's open form stays
+                # valid) and not the time of the last edit (feeds and sitemaps read it).
+                Release.objects.filter(pk=release.pk).update(status=Release.Status.PUBLISHED)
+                release.refresh_from_db()
+                reversion.add_to_revision(release)
+                with translation.override(settings.LANGUAGE_CODE):
+                    reversion.set_comment(gettext("Published on schedule"))
             published += 1
             if options["verbosity"] >= 2:
                 self.stdout.write(f"published: {release.pk} {release}")
