@@ -1,12 +1,15 @@
 """Versions of a release (kept by django-reversion): listing, comparing and restoring."""
 
 import difflib
+import html
+from datetime import datetime
 
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.html import escape
+from django.utils import formats, timezone
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
@@ -78,6 +81,17 @@ def word_diff(old: str, new: str) -> str:
     return mark_safe(" ".join(parts))
 
 
+def readable(field, value) -> str:
+    """A stored value as an editor reads it: status names, Kyiv time, text without tags."""
+    if value in (None, ""):
+        return ""
+    if field == "status":
+        return str(Release.Status(value).label)
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j E Y, H:i")
+    return html.unescape(strip_tags(str(value)))
+
+
 def compare(old, new) -> list[dict]:
     """Each field and block text that differs between two versions, per language."""
     changes = []
@@ -86,14 +100,19 @@ def compare(old, new) -> list[dict]:
         a, b = before.get(field), after.get(field)
         if a != b:
             changes.append(
-                {"label": label, "language": lang, "diff": word_diff(str(a or ""), str(b or ""))}
+                {
+                    "label": label,
+                    "language": lang,
+                    "diff": word_diff(readable(field, a), readable(field, b)),
+                }
             )
     old_blocks, new_blocks = blocks_of(old), blocks_of(new)
     for index in range(max(len(old_blocks), len(new_blocks))):
         a = old_blocks[index] if index < len(old_blocks) else {}
         b = new_blocks[index] if index < len(new_blocks) else {}
         for lang in LANGUAGES:
-            text_a, text_b = a.get(f"text_{lang}") or "", b.get(f"text_{lang}") or ""
+            text_a = readable("text", a.get(f"text_{lang}"))
+            text_b = readable("text", b.get(f"text_{lang}"))
             if text_a != text_b or a.get("kind") != b.get("kind"):
                 changes.append(
                     {

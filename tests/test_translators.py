@@ -348,3 +348,26 @@ def test_an_uploaded_file_naming_a_server_path_is_not_read_from_disk(db, catalog
         "/translations/upload/", upload("uk", str(catalogues / "en" / "LC_MESSAGES" / "django.po"))
     )
     assert ukrainian.read_bytes() == before
+
+
+def test_a_new_version_merges_its_strings_and_keeps_translators_edits(tmp_path, settings):
+    from django.core.management import call_command
+
+    live = tmp_path / "live"
+    shutil.copytree(ROOT / "locale", live, ignore=shutil.ignore_patterns("*.mo"))
+    shipped = tmp_path / "shipped"
+    shutil.copytree(ROOT / "locale", shipped, ignore=shutil.ignore_patterns("*.mo"))
+    settings.LOCALE_PATHS = [live]
+    edited = polib.pofile(str(live / "uk/LC_MESSAGES/django.po"))
+    edited.find("Latest press releases").msgstr = "Найсвіжіші пресрелізи"
+    edited.save()
+    new_version = polib.pofile(str(shipped / "uk/LC_MESSAGES/django.po"))
+    new_version.append(polib.POEntry(msgid="A string of the new version", msgstr="Новий рядок"))
+    new_version.save()
+
+    call_command("sync_catalogues", str(shipped), verbosity=0)
+
+    merged = polib.pofile(str(live / "uk/LC_MESSAGES/django.po"))
+    assert merged.find("Latest press releases").msgstr == "Найсвіжіші пресрелізи"
+    assert merged.find("A string of the new version").msgstr == "Новий рядок"
+    assert (live / "uk/LC_MESSAGES/django.mo").exists()

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from releases.history import numbered_versions
 from releases.models import PreviewLink, Release
@@ -709,3 +709,21 @@ def test_preview_in_a_language_the_release_is_not_written_in_says_so(client, peo
     response = client.get(f"/en/preview/{link.token}/")
     assert response.status_code == 404
     assert f"/preview/{link.token}/" in response.content.decode()
+
+
+def test_comparison_reads_statuses_times_and_text_as_people_do(people):
+    from releases.history import compare
+
+    editor = client_for(people["editor"])
+    release = written_by(people["editor"], status=Release.Status.IN_REVIEW)
+    with reversion.create_revision():
+        release.save()
+    forge_transition(editor, release, "publish")
+    post_change(editor, release, **{"blocks-0-text_en": "Tea &amp; <strong>biscuits</strong>"})
+    versions = numbered_versions(release)
+    with translation.override("en"):
+        changes = [{**c, "label": str(c["label"])} for c in compare(versions[0], versions[-1])]
+    status = next(c for c in changes if c["label"] == "status")
+    assert "<del>In review</del>" in status["diff"] and "<ins>Published</ins>" in status["diff"]
+    block = next(c for c in changes if "block" in str(c["label"]) and c["language"] == "en")
+    assert "&amp;amp;" not in block["diff"] and "&lt;strong" not in block["diff"]

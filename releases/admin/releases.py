@@ -142,11 +142,11 @@ class ReleaseFormBase(forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
-        label=_("tags"),
+        label=_("Tags"),
         widget=AutocompleteSelectMultiple(Release._meta.get_field("tags"), admin.site),
     )
     transition = forms.ChoiceField(
-        label=_("on saving"),
+        label=_("On saving"),
         required=False,
         help_text=_("What happens to the release when you save it."),
     )
@@ -154,7 +154,7 @@ class ReleaseFormBase(forms.ModelForm):
         label=_("edit number"), widget=forms.HiddenInput, required=False
     )
     major_update = forms.BooleanField(
-        label=_("this is a major update"),
+        label=_("This is a major update"),
         required=False,
         help_text=_("Readers see the date and the note below. Leave unticked for small fixes."),
     )
