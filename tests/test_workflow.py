@@ -727,3 +727,22 @@ def test_comparison_reads_statuses_times_and_text_as_people_do(people):
     assert "<del>In review</del>" in status["diff"] and "<ins>Published</ins>" in status["diff"]
     block = next(c for c in changes if "block" in str(c["label"]) and c["language"] == "en")
     assert "&amp;amp;" not in block["diff"] and "&lt;strong" not in block["diff"]
+
+
+def test_editor_creates_and_withdraws_a_preview_link_in_the_admin(client, people):
+    release = make_release(published=False, title_en="For legal review")
+    editor = client_for(people["editor"])
+    data = form_data(editor, change_url(release))
+    data.update(
+        {
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-note": "Legal",
+            "preview_links-0-expires_at_0": data["preview_links-__prefix__-expires_at_0"],
+            "preview_links-0-expires_at_1": data["preview_links-__prefix__-expires_at_1"],
+        }
+    )
+    editor.post(change_url(release), data)
+    link = release.preview_links.get()
+    assert client.get(f"/en/preview/{link.token}/").status_code == 200
+    post_change(editor, release, **{"preview_links-0-revoke": "on"})
+    assert client.get(f"/en/preview/{link.token}/").status_code == 404

@@ -86,12 +86,37 @@ def translation_targets(release) -> list[str]:
     return [lang for lang in LANGUAGES if lang != source]
 
 
+class PreviewLinkForm(forms.ModelForm):
+    """A preview link with a tick box to withdraw it, rather than a time to type."""
+
+    revoke = forms.BooleanField(label=_("Withdraw"), required=False)
+
+    class Meta:
+        model = PreviewLink
+        fields = ["note", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].initial = bool(self.instance.revoked_at)
+
+    def save(self, commit=True):
+        link = super().save(commit=False)
+        if self.cleaned_data.get("revoke") and not link.revoked_at:
+            link.revoked_at = timezone.now()
+        elif not self.cleaned_data.get("revoke"):
+            link.revoked_at = None
+        if commit:
+            link.save()
+        return link
+
+
 class PreviewLinkInline(admin.TabularInline):
     """Addresses that show the release to people without an account, until they expire."""
 
     model = PreviewLink
+    form = PreviewLinkForm
     extra = 0
-    fields = ["note", "expires_at", "revoked_at", "address"]
+    fields = ["note", "expires_at", "revoke", "address"]
     readonly_fields = ["address"]
     verbose_name_plural = _("preview links for people without an account")
 
