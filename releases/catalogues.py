@@ -2,6 +2,8 @@
 
 import re
 
+import polib
+
 PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
 
 
@@ -29,26 +31,40 @@ def placeholder_problems(entry) -> list[str]:
     return problems
 
 
-TAG_RE = re.compile(r"<[^>]*>")
+# Characters that make markup, or break out of an HTML attribute. Translations reach pages
+# unescaped ({% translate %}, {% blocktranslate %}), so a translation may hold no more of
+# each than its source does.
+MARKUP_CHARACTERS = "<>\"'&"
 
 
-def markup_problems(entry) -> list[str]:
-    """Translations that add HTML the original does not have.
+def markup_problems(entry, source=None) -> list[str]:
+    """Translations of ``entry`` that add markup characters its source does not have.
 
-    Translations reach pages unescaped (``{% blocktranslate %}``), so a translation may
-    only carry the markup of its source, never more.
+    ``source`` is the catalogue's own entry when ``entry`` comes from elsewhere (an
+    uploaded file): its msgid and msgid_plural are what the translation answers to.
     """
-    allowed = sorted(TAG_RE.findall(entry.msgid) + TAG_RE.findall(entry.msgid_plural or ""))
-    texts = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+    source = source or entry
+    originals = [source.msgid, source.msgid_plural or ""]
+    texts = entry.msgstr_plural.values() if source.msgid_plural else [entry.msgstr]
     problems = []
     for text in texts:
-        found = TAG_RE.findall(text or "")
-        if any(tag not in allowed for tag in found) or (
-            ("<" in (text or "") or ">" in (text or "")) and not found and not allowed
-        ):
-            problems.append(f"{entry.msgid[:60]!r}: markup {found or ['<', '>']} is not allowed")
+        for character in MARKUP_CHARACTERS:
+            allowed = max(original.count(character) for original in originals)
+            if (text or "").count(character) > allowed:
+                problems.append(f"{source.msgid[:60]!r}: {character!r} is not allowed here")
+                break
     return problems
 
 
-def catalogue_problems(entry) -> list[str]:
+def catalogue_problems(entry, source=None) -> list[str]:
+    """Every problem of ``entry``'s translations, judged against ``source`` if given."""
+    if source is not None:
+        candidate = polib.POEntry(
+            msgctxt=source.msgctxt,
+            msgid=source.msgid,
+            msgid_plural=source.msgid_plural,
+            msgstr=entry.msgstr,
+            msgstr_plural=dict(entry.msgstr_plural),
+        )
+        return placeholder_problems(candidate) + markup_problems(candidate)
     return placeholder_problems(entry) + markup_problems(entry)

@@ -97,7 +97,17 @@ class CatalogueUploadForm(forms.Form):
                 "catalogue", _("This is not a readable .po file: %(error)s") % {"error": error}
             )
             return cleaned
-        problems = [problem for entry in self.uploaded for problem in catalogue_problems(entry)]
+        # Each translation is judged against the server's own string, never the file's.
+        language = cleaned.get("language")
+        ours = {}
+        if language:
+            ours = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(catalogue_path(language)))}
+        problems = [
+            problem
+            for entry in self.uploaded
+            if (entry.msgctxt, entry.msgid) in ours
+            for problem in catalogue_problems(entry, ours[(entry.msgctxt, entry.msgid)])
+        ]
         if problems:
             self.add_error(
                 "catalogue",
@@ -109,8 +119,23 @@ class CatalogueUploadForm(forms.Form):
 
 @receiver(entry_changed)
 def refuse_markup(sender, old_msgstr, **kwargs):
-    """A translation saved in the string editor may not add HTML: it is put back."""
-    if markup_problems(sender):
+    """A translation saved in the string editor may not add markup: it is not kept.
+
+    A plain string goes back to what it was; a plural form that breaks the rule is
+    emptied (the page then shows the source text) and flagged for review.
+    """
+    if not markup_problems(sender):
+        return
+    if sender.msgid_plural:
+        for index, text in list(sender.msgstr_plural.items()):
+            probe = polib.POEntry(
+                msgid=sender.msgid, msgid_plural=sender.msgid_plural, msgstr_plural={0: text}
+            )
+            if markup_problems(probe):
+                sender.msgstr_plural[index] = ""
+        if "fuzzy" not in sender.flags:
+            sender.flags.append("fuzzy")
+    else:
         sender.msgstr = old_msgstr
 
 

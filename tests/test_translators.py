@@ -371,3 +371,49 @@ def test_a_new_version_merges_its_strings_and_keeps_translators_edits(tmp_path, 
     assert merged.find("Latest press releases").msgstr == "Найсвіжіші пресрелізи"
     assert merged.find("A string of the new version").msgstr == "Новий рядок"
     assert (live / "uk/LC_MESSAGES/django.mo").exists()
+
+
+def test_a_quote_mark_that_would_break_out_of_an_attribute_is_refused():
+    entry = polib.POEntry(
+        msgid="Language of the admin", msgstr='x" autofocus onfocus="alert(document.domain)'
+    )
+    assert markup_problems(entry)
+
+
+def test_string_editor_empties_a_plural_form_that_adds_markup():
+    from releases.translators import refuse_markup
+
+    entry = polib.POEntry(
+        msgid="%(counter)s release found.",
+        msgid_plural="%(counter)s releases found.",
+        msgstr_plural={
+            0: "Знайдено %(counter)s реліз.",
+            1: '%(counter)s <meta http-equiv="refresh">',
+        },
+    )
+    refuse_markup(sender=entry, old_msgstr="")
+    assert entry.msgstr_plural[0] == "Знайдено %(counter)s реліз."
+    assert entry.msgstr_plural[1] == ""
+    assert "fuzzy" in entry.flags
+
+
+def test_an_upload_cannot_smuggle_markup_under_a_made_up_plural(db, catalogues):
+    translator = user_in(TRANSLATOR, "translator")
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(
+        polib.POEntry(
+            msgid="%(counter)s release found.",
+            msgid_plural='%(counter)s <meta http-equiv="refresh" content="0">',
+            msgstr_plural={
+                0: '%(counter)s <meta http-equiv="refresh" content="0">',
+                1: '%(counter)s <meta http-equiv="refresh" content="0">',
+                2: '%(counter)s <meta http-equiv="refresh" content="0">',
+            },
+        )
+    )
+    ukrainian = catalogues / "uk" / "LC_MESSAGES" / "django.po"
+    before = ukrainian.read_bytes()
+    response = translator.post("/translations/upload/", upload("uk", str(po)))
+    assert response.status_code == 200
+    assert ukrainian.read_bytes() == before
