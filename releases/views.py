@@ -556,8 +556,12 @@ def photo_rendition(request, code, spec, ext):
         raise Http404
     rendition = photo.make_rendition(spec, ext)
     response = HttpResponseRedirect(rendition.file.url)
-    # The address carries the rendition's version, so a browser may keep the answer.
-    patch_cache_control(response, public=True, max_age=86400)
+    # The address carries the rendition's version, so a browser may keep the answer; a
+    # shared cache only when the photo is public, never for an embargoed one.
+    if Photo.objects.published().filter(pk=photo.pk).exists():
+        patch_cache_control(response, public=True, max_age=86400)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -381,3 +381,8 @@ def test_photo_of_an_archived_release_with_a_notice_stays_visible(client):
     )
     assert client.get("/photos/jrs-7777/").status_code == 200
     assert client.get(photo.rendition_url(f"w{photo.widths()[0]}", "jpg")).status_code == 302
+
+
+def test_renditions_of_embargoed_photos_are_never_kept_by_shared_caches(staff, embargoed):
+    response = staff.get("/renditions/jrs-9000/w64.jpg")
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]

@@ -746,3 +746,23 @@ def test_editor_creates_and_withdraws_a_preview_link_in_the_admin(client, people
     assert client.get(f"/en/preview/{link.token}/").status_code == 200
     post_change(editor, release, **{"preview_links-0-revoke": "on"})
     assert client.get(f"/en/preview/{link.token}/").status_code == 404
+
+
+def test_press_officer_cannot_change_a_photo_or_official_a_public_release_shows(people):
+    from .factories import make_official, make_photo
+
+    photo, official = make_photo(), make_official()
+    release = make_release(hero_photo=photo)
+    release.officials.add(official)
+    officer, editor = client_for(people["officer"]), client_for(people["editor"])
+    for url in (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        f"/admin/releases/official/{official.pk}/change/",
+    ):
+        assert officer.post(url, {"caption_uk": "Підмінено"}).status_code == 403
+        assert editor.get(url).status_code == 200
+
+
+def test_the_admin_is_under_the_content_security_policy_too(people):
+    response = client_for(people["editor"]).get("/admin/releases/release/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]

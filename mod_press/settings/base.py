@@ -173,16 +173,16 @@ ROSETTA_LOGIN_URL = "/admin/login/"
 # other filters closed): not Django's, not other packages'.
 ROSETTA_EXCLUDED_APPLICATIONS = INSTALLED_APPS
 
-# Content Security Policy on the public site (django-csp): nothing runs or loads from
-# elsewhere, so even a slip that let markup through could not run a script. The admin
-# and the string editor use inline scripts of their own and are left out.
+# Content Security Policy (django-csp): nothing runs or loads from elsewhere, so even a
+# slip that let markup through could not run a script, on the public site or in the
+# admin. Only the string editor (django-rosetta) has inline scripts and is left out.
 _IMAGE_HOSTS = [
     host
     for host in (env("S3_CUSTOM_DOMAIN", default=""), env("S3_ENDPOINT_URL", default=""))
     if host
 ]
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/en/admin/", "/translations/", "/en/translations/"],
+    "EXCLUDE_URL_PREFIXES": ["/translations/", "/en/translations/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", *_IMAGE_HOSTS],

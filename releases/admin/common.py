@@ -15,7 +15,7 @@ def thumbnail(photo, size=80):
     if not photo or not photo.image:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="{}" style="height:auto">',
+        '<img class="press-thumbnail" src="{}" alt="" width="{}">',
         photo.rendition_url(f"w{photo.widths()[0]}", "jpg"),
         size,
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_list
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from releases.models import Country, Official, Position
+from releases.models import Country, Official, Position, Release
 
 from .common import side_by_side
 
@@ -44,6 +44,17 @@ class OfficialAdmin(TranslationAdmin):
             .prefetch_related("positions")
             .annotate(release_total=Count("releases", distinct=True))
         )
+
+    def has_change_permission(self, request, obj=None):
+        """An official named in a public release is changed by editors only: it is live."""
+        live = Official.objects.named_in(Release.objects.published())
+        if (
+            obj is not None
+            and not request.user.has_perm("releases.publish_release")
+            and live.filter(pk=obj.pk).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("current position"))
     def current_title(self, official):

@@ -165,6 +165,16 @@ class PhotoAdmin(TranslationAdmin):
             ((reverse("admin:releases_release_change", args=[r.pk]), r) for r in releases),
         )
 
+    def has_change_permission(self, request, obj=None):
+        """A photo a public release shows is changed by editors only: it is live."""
+        if (
+            obj is not None
+            and not request.user.has_perm("releases.publish_release")
+            and Photo.objects.published().filter(pk=obj.pk).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_deleted_objects(self, objs, request):
         """Name the releases that use a photo, not their body blocks, when deletion is refused."""
         deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
