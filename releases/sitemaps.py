@@ -46,7 +46,17 @@ class ReleaseSitemap(TranslatedSitemap):
         return item.updated_at
 
 
-class OfficialSitemap(TranslatedSitemap):
+class NamedSitemap(TranslatedSitemap):
+    """Officials and tags: listed in each language they are named in."""
+
+    def exists_in(self, item, language):
+        return bool(getattr(item, f"slug_{language}") and getattr(item, f"name_{language}"))
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
+class OfficialSitemap(NamedSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -57,14 +67,8 @@ class OfficialSitemap(TranslatedSitemap):
             .order_by("pk")
         )
 
-    def exists_in(self, item, language):
-        return bool(getattr(item, f"slug_{language}") and getattr(item, f"name_{language}"))
 
-    def lastmod(self, item):
-        return item.lastmod
-
-
-class TagSitemap(TranslatedSitemap):
+class TagSitemap(NamedSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -74,12 +78,6 @@ class TagSitemap(TranslatedSitemap):
             .annotate(lastmod=Max("tagged_releases__content_object__updated_at"))
             .order_by("pk")
         )
-
-    def exists_in(self, item, language):
-        return bool(getattr(item, f"slug_{language}") and getattr(item, f"name_{language}"))
-
-    def lastmod(self, item):
-        return item.lastmod
 
 
 class CountrySitemap(TranslatedSitemap):
