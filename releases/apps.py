@@ -12,6 +12,8 @@ class ReleasesConfig(AppConfig):
         from . import signals, translators, versions  # noqa: F401
         from .roles import ensure_roles_after_migrate
         from .search import index_missing_after_migrate
+        from .signals import refresh_completeness_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
         post_migrate.connect(index_missing_after_migrate, sender=self)
+        post_migrate.connect(refresh_completeness_after_migrate, sender=self)

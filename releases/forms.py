@@ -4,30 +4,19 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from . import page_cache
 from .models import Country, Official, Release, Tag
 from .text import alphabetical
-
-
-class AlphabeticalChoiceIterator(ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        label = self.field.label_from_instance
-        for obj in sorted(self.queryset, key=lambda o: alphabetical(label(o))):
-            yield self.choice(obj)
 
 
 class LanguageSlugChoiceField(forms.ModelChoiceField):
     """A choice of objects named in URLs by their slug in the active language.
 
-    Choices are listed in the alphabetical order of the active language.
+    The form sets the options it offers (``filter_options``); the queryset checks a value.
     """
-
-    iterator = AlphabeticalChoiceIterator
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="slug", **kwargs)
@@ -39,6 +28,29 @@ class LanguageSlugChoiceField(forms.ModelChoiceField):
 
 
 INVALID_CHOICE = {"invalid_choice": _("There is no such option. Choose one from the list.")}
+
+
+def filter_options(language) -> dict[str, list[tuple]]:
+    """The list's filter options: what the releases public in ``language`` carry.
+
+    Read once per change of content (``page_cache.remember``), not on every request.
+    """
+    public = Release.objects.public(language)
+    slug = f"slug_{language}"
+    tags = Tag.objects.used_in(public).exclude(**{f"{slug}__isnull": True})
+    officials = Official.objects.named_in(public).exclude(**{f"{slug}__isnull": True})
+    countries = Country.objects.filter(pk__in=public.values("countries"))
+    years = public.dates("published_at", "year", order="DESC")
+    return {
+        "tag": alphabetical_choices((getattr(t, slug), str(t)) for t in tags),
+        "official": alphabetical_choices((getattr(o, slug), str(o)) for o in officials),
+        "country": alphabetical_choices((c.code.code, c.name) for c in countries),
+        "year": [(d.year, d.year) for d in years],
+    }
+
+
+def alphabetical_choices(choices) -> list[tuple]:
+    return sorted(choices, key=lambda choice: alphabetical(choice[1]))
 
 
 class ReleaseFilterForm(forms.Form):
@@ -71,16 +83,10 @@ class ReleaseFilterForm(forms.Form):
         self.fields["official"].queryset = Official.objects.named_in(public)
         for name in ("tag", "official"):
             self.fields[name]._localise()
-            self.fields[name].empty_label = _("All")
-        countries = sorted(
-            Country.objects.filter(releases__in=public).distinct(),
-            key=lambda c: alphabetical(c.name),
-        )
-        self.fields["country"].choices = [("", _("All"))] + [
-            (c.code.code, c.name) for c in countries
-        ]
-        years = public.dates("published_at", "year", order="DESC")
-        self.fields["year"].choices = [("", _("All"))] + [(d.year, d.year) for d in years]
+        lang = translation.get_language()
+        options = page_cache.remember(f"filter-options:{lang}", lambda: filter_options(lang))
+        for name, choices in options.items():
+            self.fields[name].choices = [("", _("All")), *choices]
 
     @property
     def has_filters(self) -> bool:

@@ -1,10 +1,24 @@
-"""Files follow their records; search documents follow the names they contain."""
+"""Files follow their records; search documents and completeness follow what they read."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Official, Photo, Release, Rendition, Tag
+from . import page_cache
+from .models import (
+    Block,
+    ChangeNote,
+    Country,
+    Official,
+    Photo,
+    Position,
+    Release,
+    Rendition,
+    SlugHistory,
+    Tag,
+    TaggedRelease,
+)
 
 
 def _delete_file_after_commit(field_file):
@@ -40,3 +54,77 @@ def reindex_releases_naming(sender, instance, raw=False, **kwargs):
         releases = Release.objects.filter(tags=instance)
     for release in releases.distinct():
         index_release(release)
+
+
+# Completeness: each release stores complete_in() per language (Release.complete_uk, …).
+# A release refreshes its own flags when saved; these follow what else the definition
+# reads: its blocks, the alt text of its photos and the names of its officials.
+
+
+def refresh_completeness_after_migrate(sender, **kwargs):
+    """Releases from before the flags existed (and any a bulk write left stale) get them."""
+    Release.objects.all().refresh_completeness()
+
+
+@receiver(post_save, sender=Block)
+@receiver(post_delete, sender=Block)
+def refresh_completeness_of_block_release(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Release.objects.filter(pk=instance.release_id).refresh_completeness()
+
+
+@receiver(post_save, sender=Photo)
+def refresh_completeness_of_photo_releases(sender, instance, raw=False, created=False, **kwargs):
+    if not (raw or created):
+        showing = Release.objects.filter(Q(hero_photo=instance) | Q(blocks__photo=instance))
+        Release.objects.filter(pk__in=showing.values("pk")).refresh_completeness()
+
+
+@receiver(post_save, sender=Official)
+def refresh_completeness_of_official_releases(
+    sender, instance, raw=False, created=False, **kwargs
+):
+    if not (raw or created):
+        naming = Release.objects.filter(Q(officials=instance) | Q(blocks__official=instance))
+        Release.objects.filter(pk__in=naming.values("pk")).refresh_completeness()
+
+
+@receiver(m2m_changed, sender=Release.officials.through)
+def refresh_completeness_of_officials_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # official.releases.clear(): note which releases it leaves while that is known.
+        instance._releases_left = list(instance.releases.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        Release.objects.filter(pk=instance.pk).refresh_completeness()
+    else:
+        pks = pk_set if action != "post_clear" else instance.__dict__.pop("_releases_left", [])
+        Release.objects.filter(pk__in=pks).refresh_completeness()
+
+
+# The page cache: whatever a public page can show starts a new generation of pages.
+SHOWN_ON_PAGES = (
+    Release,
+    Block,
+    Photo,
+    Official,
+    Position,
+    Country,
+    Tag,
+    TaggedRelease,
+    ChangeNote,
+    SlugHistory,
+)
+
+
+def renew_pages(sender, raw=False, **kwargs):
+    if not raw:
+        page_cache.invalidate()
+
+
+for model in SHOWN_ON_PAGES:
+    post_save.connect(renew_pages, sender=model, dispatch_uid=f"renew-pages-save-{model}")
+    post_delete.connect(renew_pages, sender=model, dispatch_uid=f"renew-pages-delete-{model}")
+for through in (Release.officials.through, Release.countries.through):
+    m2m_changed.connect(renew_pages, sender=through, dispatch_uid=f"renew-pages-{through}")

@@ -37,7 +37,7 @@ class ReleaseSitemap(TranslatedSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Release.objects.published().with_languages().order_by("-published_at", "pk")
+        return Release.objects.published().order_by("-published_at", "pk")
 
     def exists_in(self, item, language):
         return getattr(item, f"complete_{language}")

@@ -20,7 +20,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.reloader import translation_file_changed
 from rosetta.signals import entry_changed
+from rosetta.signals import post_save as catalogue_saved
 
+from . import page_cache
 from .catalogues import catalogue_problems, markup_problems
 from .roles import TRANSLATOR
 
@@ -44,8 +46,17 @@ def catalogue_stamp() -> tuple:
 
 
 def reload_catalogues():
-    """Forget the translations this process has loaded; they are read again when needed."""
+    """Forget the translations this process has loaded; they are read again when needed.
+
+    Cached pages carry the old strings, so they are renewed too.
+    """
     translation_file_changed(sender=None, file_path=Path("django.mo"))
+    page_cache.invalidate()
+
+
+@receiver(catalogue_saved)
+def renew_pages_after_string_edit(sender, **kwargs):
+    page_cache.invalidate()
 
 
 class CatalogueReloadMiddleware:

@@ -1,6 +1,7 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import (
     FileResponse,
@@ -15,9 +16,11 @@ from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import page_cache
 from .forms import ReleaseFilterForm, SearchForm
 from .models import (
     Block,
@@ -44,6 +47,18 @@ def positions_prefetch(prefix=""):
 def release_cards(queryset):
     """What a list of release cards needs, in a fixed number of queries."""
     return queryset.select_related("hero_photo").prefetch_related("tags")
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose count is computed once per generation of content."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return page_cache.remember(self.count_key, lambda: Paginator.count.func(self))
 
 
 class TranslationsMixin:
@@ -167,6 +182,11 @@ class ReleaseListView(TranslationsMixin, ListView):
     def get_queryset(self):
         return self.form.filter(release_cards(Release.objects.public()))
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Counting the whole archive once per change of content is enough.
+        key = f"release-count:{translation.get_language()}{self.form.query_string_in('uk')}"
+        return RememberedCountPaginator(queryset, per_page, count_key=key, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows the nearest page instead of
         # an error: a journalist's stale link still lands on the list.
@@ -187,23 +207,17 @@ class ReleaseListView(TranslationsMixin, ListView):
 
 def release_page_queryset(queryset):
     """A release with everything its page shows, in a fixed number of queries."""
-    return (
-        queryset.with_languages()
-        .select_related("hero_photo")
-        .prefetch_related(
-            Prefetch(
-                "blocks",
-                queryset=Block.objects.select_related("official", "photo").prefetch_related(
-                    positions_prefetch("official__")
-                ),
+    return queryset.select_related("hero_photo").prefetch_related(
+        Prefetch(
+            "blocks",
+            queryset=Block.objects.select_related("official", "photo").prefetch_related(
+                positions_prefetch("official__")
             ),
-            Prefetch(
-                "officials", queryset=Official.objects.prefetch_related(positions_prefetch())
-            ),
-            "countries",
-            "tags",
-            "change_notes",
-        )
+        ),
+        Prefetch("officials", queryset=Official.objects.prefetch_related(positions_prefetch())),
+        "countries",
+        "tags",
+        "change_notes",
     )
 
 

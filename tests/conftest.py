@@ -9,6 +9,16 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty shared cache (Redis when CACHE_URL names it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def ukrainian_by_default():
     """Each test starts in the site's default language, whatever the last one left."""
     translation.activate("uk")

@@ -73,17 +73,6 @@ def test_release_with_a_future_time_is_not_public_yet():
     assert release not in Release.objects.public("uk")
 
 
-def test_completeness_annotations_match_the_queryset_rule():
-    complete = make_release()
-    ukrainian_only = make_release(languages=("uk",))
-    rows = {r.pk: r for r in Release.objects.with_languages()}
-    assert (rows[complete.pk].complete_uk, rows[complete.pk].complete_en) == (True, True)
-    assert (rows[ukrainian_only.pk].complete_uk, rows[ukrainian_only.pk].complete_en) == (
-        True,
-        False,
-    )
-
-
 # Slugs ---------------------------------------------------------------------------------
 
 

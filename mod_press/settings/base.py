@@ -39,6 +39,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304 answers for every page, cached or not (the page cache sets the validators).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous readers are answered from here without reaching the rest.
+    "releases.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "releases.translators.CatalogueReloadMiddleware",
@@ -73,6 +77,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: Redis in production (CACHE_URL=redis://host:6379/0), the process's
+# memory by default. Pages for anonymous readers are kept there (releases/page_cache.py).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="mod_press"))
+# The full-page cache for anonymous readers; any content change renews it at once.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+# How long Redis keeps a page at most (any change or scheduled release ends it sooner).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# How long nginx or a CDN in front may keep a page (s-maxage, X-Accel-Expires): the
+# delay at most between a publication and every reader seeing it.
+PAGE_CACHE_EDGE_SECONDS = env.int("PAGE_CACHE_EDGE_SECONDS", default=10)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,7 +20,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from releases import history, workflow
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
-from releases.models.release import complete_in
+from releases.models.release import completeness_field
 
 from .common import LANGUAGES, side_by_side, thumbnail
 
@@ -297,7 +297,7 @@ def translation_status_q(language, status) -> Q:
             outdated |= Q(source_language=source) & Q(
                 **{f"text_changed_{source}__gt": F(f"text_changed_{language}")}
             )
-    complete = complete_in(language)
+    complete = Q(**{completeness_field(language): True})
     if status == Status.MISSING:
         return not_original & ~complete
     if status == Status.OUTDATED:
@@ -459,7 +459,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         return inlines
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_languages().select_related("hero_photo")
+        return super().get_queryset(request).select_related("hero_photo")
 
     # Permissions are decided by the workflow, for every request, not by what is shown.
     def has_change_permission(self, request, obj=None):
@@ -601,9 +601,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 lang, Status.OUTDATED
             )
             for release in (
-                Release.objects.with_languages()
-                .filter(needs)
-                .exclude(status=Release.Status.ARCHIVED)
+                Release.objects.all().filter(needs).exclude(status=Release.Status.ARCHIVED)
             ):
                 rows.append((release, lang, release.translation_status(lang)))
         live_first = {s: i for i, s in enumerate(Release.LIVE_STATUSES)}

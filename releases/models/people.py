@@ -43,9 +43,15 @@ class Country(models.Model):
 class OfficialQuerySet(models.QuerySet):
     def named_in(self, releases):
         """Officials that ``releases`` list or quote."""
+        from .release import Block, Release
+
+        listed = Release.officials.through.objects.filter(release__in=releases)
+        quoted = Block.objects.filter(release__in=releases, official__isnull=False)
+        # Two subqueries, not one join of both paths: that join multiplies the rows.
         return self.filter(
-            models.Q(releases__in=releases) | models.Q(quotes__release__in=releases)
-        ).distinct()
+            models.Q(pk__in=listed.values("official_id"))
+            | models.Q(pk__in=quoted.values("official_id"))
+        )
 
 
 class Official(models.Model):

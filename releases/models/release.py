@@ -33,6 +33,11 @@ def complete_in(language: str) -> Q:
     Its title and lead, and the text of every paragraph and quote of its body, are
     written in that language; every photo it shows is described (alt text) and every
     official it names or quotes is named in it.
+
+    Evaluating it costs four correlated subqueries per release, so pages never do: each
+    release stores the result in ``complete_<language>``, kept by
+    ``ReleaseQuerySet.refresh_completeness()`` whenever something it reads changes. The
+    condition joins no table, so that an UPDATE can evaluate it.
     """
     untranslated_block = Block.objects.filter(
         release=OuterRef("pk"), kind__in=Block.TEXT_KINDS
@@ -40,7 +45,9 @@ def complete_in(language: str) -> Q:
     photo_without_alt = Block.objects.filter(
         release=OuterRef("pk"), kind=Block.Kind.PHOTO
     ).exclude(_filled(f"photo__alt_{language}"))
-    hero_described = Q(hero_photo__isnull=True) | _filled(f"hero_photo__alt_{language}")
+    hero_described = Q(hero_photo__isnull=True) | Exists(
+        Photo.objects.filter(pk=OuterRef("hero_photo")).filter(_filled(f"alt_{language}"))
+    )
     unnamed_quoted = Block.objects.filter(release=OuterRef("pk"), kind=Block.Kind.QUOTE).exclude(
         _filled(f"official__name_{language}")
     )
@@ -56,6 +63,11 @@ def complete_in(language: str) -> Q:
         & ~Exists(unnamed_quoted)
         & ~Exists(unnamed_official)
     )
+
+
+def completeness_field(language: str) -> str:
+    """The column that stores ``complete_in(language)`` for each release."""
+    return f"complete_{language}"
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -77,17 +89,22 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def complete_in(self, language):
-        return self.filter(complete_in(language))
+        """Complete in ``language`` (see ``complete_in()``), by the stored flag."""
+        return self.filter(**{completeness_field(language): True})
 
     def public(self, language=None):
         """What a reader of the ``language`` site (the active one by default) may see."""
         return self.published().complete_in(language or translation.get_language())
 
-    def with_languages(self):
-        """Annotate ``complete_<lang>`` for every language, for switchers and badges."""
-        return self.annotate(
+    def refresh_completeness(self) -> int:
+        """Store ``complete_in()`` anew for these releases, in one UPDATE.
+
+        Saves keep the flags by themselves (``releases.signals``); a bulk write that sends
+        no signals calls this on what it wrote, inside its transaction.
+        """
+        return self.update(
             **{
-                f"complete_{language}": Case(
+                completeness_field(language): Case(
                     When(complete_in(language), then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
@@ -197,6 +214,9 @@ class Release(models.Model):
         help_text=_("When the texts in this language last changed: the translation status."),
     )
     text_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # complete_in() of each language, stored; see ReleaseQuerySet.refresh_completeness().
+    complete_uk = models.BooleanField(_("complete in Ukrainian"), default=False, editable=False)
+    complete_en = models.BooleanField(_("complete in English"), default=False, editable=False)
     hero_photo = models.ForeignKey(
         Photo,
         on_delete=models.PROTECT,
@@ -231,6 +251,16 @@ class Release(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_status_published_idx"),
+            # Lists walk the public releases of one language newest first, and stop.
+            *(
+                models.Index(
+                    fields=["-published_at", "-id"],
+                    condition=Q(status__in=["published", "scheduled"])
+                    & Q(**{f"complete_{lang}": True}),
+                    name=f"release_public_{lang}_idx",
+                )
+                for lang in ("uk", "en")
+            ),
         ]
 
     def __str__(self):
@@ -258,6 +288,7 @@ class Release(models.Model):
             else None
         )
         super().save(*args, **kwargs)
+        self.refresh_completeness()
         for field, old in (old_slugs or {}).items():
             if old and old != getattr(self, field):
                 # The old address keeps working: it redirects to the new one.
@@ -277,11 +308,15 @@ class Release(models.Model):
         return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
     def is_complete_in(self, language) -> bool:
-        """Completeness of a fetched release, using annotations when the query made them."""
-        annotated = getattr(self, f"complete_{language}", None)
-        if annotated is not None:
-            return annotated
-        return Release.objects.filter(pk=self.pk).complete_in(language).exists()
+        return getattr(self, completeness_field(language))
+
+    def refresh_completeness(self):
+        """Store ``complete_in()`` of this release anew, in the database and on ``self``."""
+        releases = Release.objects.filter(pk=self.pk)
+        releases.refresh_completeness()
+        fields = [completeness_field(language) for language in LANGUAGES]
+        for name, value in releases.values(*fields).first().items():
+            setattr(self, name, value)
 
     # Translation status ------------------------------------------------------------
 

@@ -12,7 +12,8 @@ from .slugs import fill_translated_slugs, translated_url
 class TagQuerySet(models.QuerySet):
     def used_in(self, releases):
         """Tags that ``releases`` carry."""
-        return self.filter(tagged_releases__content_object__in=releases).distinct()
+        tagged = TaggedRelease.objects.filter(content_object__in=releases)
+        return self.filter(pk__in=tagged.values("tag_id"))
 
 
 class Tag(TagBase):

@@ -3,15 +3,17 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from releases.text import clean_inline_html
-
 register = template.Library()
 
 
 @register.filter
 def inline_html(value):
-    """Paragraph markup cleaned to the inline safelist, safe to print; line breaks kept."""
-    return mark_safe(clean_inline_html(value).replace("\n", "<br>"))
+    """Stored paragraph markup, safe to print; line breaks kept.
+
+    Every way into a paragraph (``Block.save``, the importer through
+    ``Block.stored_text``) cleans it to the inline safelist, so pages do not again.
+    """
+    return mark_safe((value or "").replace("\n", "<br>"))
 
 
 @register.filter

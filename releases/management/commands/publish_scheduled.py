@@ -7,12 +7,12 @@ Run it every minute (docker-compose.yml has a service for it).
 
 import reversion
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from releases import page_cache
 from releases.models import Release
 
 
@@ -47,7 +47,8 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"published: {release.pk} {release}")
         if published:
-            for cache in caches.all():
-                cache.clear()
+            # Pages already end their cache life at the publication time; this also
+            # renews those a front cache revalidates.
+            page_cache.invalidate()
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"{published} scheduled release(s) published."))

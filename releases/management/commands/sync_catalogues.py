@@ -12,6 +12,7 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from releases import page_cache
 from releases.translators import catalogue_path
 
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 self.apply(merged, polib.pofile(str(live_path)))
                 merged.save(str(live_path))
                 merged.save_as_mofile(str(live_path.with_suffix(".mo")))
+        if not options["dry_run"]:
+            # A new version is being deployed: its pages replace every cached one.
+            page_cache.invalidate()
 
     @staticmethod
     def key(entry):

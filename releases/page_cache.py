@@ -1,0 +1,193 @@
+"""A shared full-page cache for anonymous readers, exact to the moment content changes.
+
+Pages are stored in the default cache (Redis in production) under a key made of the
+*generation* of the content, the page's language, scheme, host and full path. Any change
+that can show on a public page starts a new generation (``invalidate()``, wired to the
+models' signals in ``releases.signals``), so that every page, however many show the
+changed thing, is read afresh: home, lists, search, feeds, sitemaps, tag, country and
+official pages alike. Stale generations are never read again and expire.
+
+A generation also ends by the clock: it is valid only until the next scheduled release
+goes live, so that a cached page never outlives that moment, whether or not the
+scheduler has run.
+
+Only anonymous GETs are cached: a request that carries a session cookie (staff, anyone
+who logged in) goes through untouched, and a response is stored only when it is a 200
+that sets no cookie and is not private (previews, embargoed photos, forms with a CSRF
+token). Each stored page tells a front cache (nginx, a CDN) how long it may keep it.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re, patch_cache_control
+from django.utils.http import http_date, quote_etag
+
+GENERATION_KEY = "page-cache:generation"
+# The response headers a stored page keeps; the rest are the outer middleware's.
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Robots-Tag",
+    "Link",
+    "ETag",
+    "Last-Modified",
+    "Vary",
+)
+
+
+def invalidate():
+    """Start a new generation: every cached page is read afresh from now on.
+
+    Called from inside the transaction that makes the change, and again once it commits,
+    so that a page rendered meanwhile from the old data is not kept for the new one.
+    """
+    cache.delete(GENERATION_KEY)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+
+
+def next_publication(now: datetime) -> datetime | None:
+    """When the next scheduled release goes live, if one is waiting."""
+    from .models import Release
+
+    upcoming = Release.objects.filter(status__in=Release.LIVE_STATUSES, published_at__gt=now)
+    return upcoming.order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def current_generation() -> dict:
+    """The generation pages are cached under now: ``{"id", "since", "until"}``."""
+    now = timezone.now()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None or (generation["until"] and generation["until"] <= now):
+        generation = {
+            "id": secrets.token_hex(6),
+            "since": now,
+            "until": next_publication(now),
+        }
+        timeout = seconds_until(generation["until"], now)
+        cache.set(GENERATION_KEY, generation, timeout)
+    return generation
+
+
+def remember(name: str, compute):
+    """``compute()``, kept in the cache for as long as the current generation lasts.
+
+    For what pages derive from all public releases (filter options, counts): computed
+    once per change of content instead of once per request.
+    """
+    generation = current_generation()
+    key = f"data:{generation['id']}:{hashlib.sha256(name.encode()).hexdigest()}"
+    return cache.get_or_set(key, compute, cache_seconds(generation))
+
+
+def seconds_until(moment: datetime | None, now: datetime) -> int | None:
+    if moment is None:
+        return None
+    return max(1, int((moment - now).total_seconds()) + 1)
+
+
+def page_language(request) -> str:
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def page_key(request, generation: dict) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{generation['id']}:{page_language(request)}:{digest}"
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def is_cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = cc_delim_re.split(response.get("Cache-Control", ""))
+    directives = {d.split("=", 1)[0].strip().lower() for d in control}
+    return not directives & {"private", "no-store", "no-cache"}
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the shared cache; see the module's docstring.
+
+    It sits before the session, locale and CSRF middleware, so a cached page costs two
+    cache reads and no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        try:
+            key = page_key(request, generation)
+        except DisallowedHost:
+            return self.get_response(request)  # answered with a 400 further in
+        stored = cache.get(key)
+        if stored is not None:
+            response = HttpResponse(stored["content"], status=200)
+            for name, value in stored["headers"].items():
+                response[name] = value
+            response["Content-Length"] = len(stored["content"])
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = self.get_response(request)
+            if not is_cacheable_response(response):
+                return response
+            response["ETag"] = quote_etag(
+                hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            )
+            response["Last-Modified"] = http_date(generation["since"].timestamp())
+            # The language is in the path: no page varies by Accept-Language.
+            vary = [v for v in cc_delim_re.split(response.get("Vary", "")) if v]
+            if "Accept-Language" in vary:
+                vary.remove("Accept-Language")
+                response["Vary"] = ", ".join(vary)
+            headers = {name: response[name] for name in STORED_HEADERS if name in response}
+            cache.set(
+                key, {"content": response.content, "headers": headers}, cache_seconds(generation)
+            )
+            response["X-Page-Cache"] = "miss"
+        share(response, generation)
+        return response
+
+
+def share(response, generation):
+    """Tell browsers and front caches how long the page stays true: no longer than its
+    generation, and at most PAGE_CACHE_EDGE_SECONDS, so a publication reaches readers
+    behind nginx's micro-cache or a CDN within seconds."""
+    edge = min(settings.PAGE_CACHE_EDGE_SECONDS, cache_seconds(generation))
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=edge,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+    )
+    # nginx reads this one first; it takes precedence over Cache-Control there.
+    response["X-Accel-Expires"] = str(edge)
+
+
+def cache_seconds(generation) -> int:
+    """How long a page of ``generation`` may be kept: PAGE_CACHE_SECONDS at most."""
+    until = seconds_until(generation["until"], timezone.now())
+    seconds = settings.PAGE_CACHE_SECONDS
+    return min(seconds, until) if until is not None else seconds

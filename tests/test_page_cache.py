@@ -1,0 +1,309 @@
+"""The shared page cache: anonymous readers only, renewed by every change that shows."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone, translation
+
+from releases.models import Release
+
+from .factories import (
+    add_paragraph,
+    add_photo_block,
+    add_quote,
+    make_country,
+    make_official,
+    make_photo,
+    make_release,
+    make_tag,
+)
+from .test_workflow import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **headers):
+    response = client.get(url, headers=headers)
+    return response, response.content.decode()
+
+
+@pytest.fixture
+def story():
+    """A public release with a photo, a quoted official, a tag and a country."""
+    official = make_official(name_uk="Олена Кравець", name_en="Olena Kravets")
+    release = make_release(title_uk="Зустріч у Києві", title_en="Meeting in Kyiv")
+    add_paragraph(release, uk="Сторони обговорили співпрацю.", en="They discussed cooperation.")
+    add_quote(release, official)
+    add_photo_block(release, make_photo(caption_uk="Підпис фото", caption_en="Photo caption"))
+    release.officials.add(official)
+    release.tags.add(make_tag(name_uk="Оборона", name_en="Defence"))
+    release.countries.add(make_country("NO"))
+    release.refresh_text_stamps()  # and its search documents, as the admin does
+    return release
+
+
+def english(obj) -> str:
+    with translation.override("en"):
+        return obj.get_absolute_url()
+
+
+def pages_of(release):
+    """Every public page that shows ``release``, in English."""
+    official = release.officials.get()
+    return [
+        "/en/",
+        "/en/releases/",
+        english(release),
+        "/en/search/?q=Kyiv",
+        "/en/feeds/rss/",
+        "/en/feeds/atom/",
+        f"/en/tags/{release.tags.get().slug_en}/",
+        "/en/countries/no/",
+        f"/en/officials/{official.slug_en}/",
+    ]
+
+
+def test_an_anonymous_page_is_stored_once_and_then_served_from_the_cache(client, story):
+    first, body = get(client, "/en/")
+    second, cached = get(client, "/en/")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert cached == body
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_cached_page_costs_no_database_query(client, story, django_assert_num_queries):
+    get(client, story.get_absolute_url())
+    with django_assert_num_queries(0):
+        response, _body = get(client, story.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_each_language_has_its_own_page(client, story):
+    _, ukrainian = get(client, "/")
+    english, body = get(client, "/en/")
+    assert english["X-Page-Cache"] == "miss"
+    assert 'lang="en"' in body and "Meeting in Kyiv" in body
+    assert "Зустріч у Києві" in ukrainian and "Зустріч у Києві" not in body
+    assert get(client, "/")[0]["Content-Language"] == "uk"
+
+
+def test_staff_are_never_served_or_stored(client, story):
+    story.status = Release.Status.DRAFT
+    story.save()
+    editor = client_for(make_user("editor", "Editor"))
+    response, _body = get(editor, story.get_absolute_url())
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    # The draft an editor saw never reaches an anonymous reader.
+    assert get(client, story.get_absolute_url())[0].status_code == 404
+    get(client, "/")
+    assert "X-Page-Cache" not in get(editor, "/")[0]
+
+
+def test_a_session_cookie_skips_the_cache_even_without_a_login(story):
+    reader = Client()
+    get(reader, "/")
+    reader.cookies["sessionid"] = "whatever"
+    assert "X-Page-Cache" not in get(reader, "/")[0]
+
+
+def test_responses_that_set_a_cookie_are_not_stored(client):
+    first, _ = get(client, "/admin/login/")
+    assert first.cookies  # the CSRF token of the login form
+    assert "X-Page-Cache" not in first
+    assert "X-Page-Cache" not in get(Client(), "/admin/login/")[0]
+
+
+def test_preview_links_are_never_stored(client, story):
+    story.status = Release.Status.DRAFT
+    story.save()
+    link = story.preview_links.create(expires_at=timezone.now() + timedelta(days=1))
+    response, _ = get(client, link.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "X-Page-Cache" not in response
+
+
+def test_front_caches_are_told_how_long_and_conditional_gets_get_304(client, story):
+    response, _ = get(client, "/en/releases/")
+    control = response["Cache-Control"]
+    assert "public" in control and "s-maxage=10" in control
+    assert "stale-while-revalidate=30" in control
+    assert response["X-Accel-Expires"] == "10"
+    assert "Accept-Language" not in response.get("Vary", "")
+    for validator in (
+        {"If-None-Match": response["ETag"]},
+        {"If-Modified-Since": response["Last-Modified"]},
+    ):
+        again, body = get(client, "/en/releases/", **validator)
+        assert again.status_code == 304 and body == ""
+
+
+def test_a_changed_page_is_not_a_304(client, story):
+    response, _ = get(client, "/en/")
+    story.title_en = "Meeting in Oslo"
+    story.save()
+    again, body = get(client, "/en/", **{"If-None-Match": response["ETag"]})
+    assert again.status_code == 200 and "Meeting in Oslo" in body
+
+
+def read_all(client, urls):
+    """Every page, twice: the second read comes from the cache."""
+    for url in urls:
+        get(client, url)
+    return {url: get(client, url) for url in urls}
+
+
+def assert_renewed(client, urls, expected, absent=None):
+    for url in urls:
+        response, body = get(client, url)
+        assert response.status_code == 200, url
+        assert expected in body, url
+        if absent:
+            assert absent not in body, url
+
+
+def test_editing_a_release_renews_every_page_that_shows_it(client, story):
+    urls = pages_of(story)
+    cached = read_all(client, urls)
+    assert all(response["X-Page-Cache"] == "hit" for response, _ in cached.values())
+    story.title_en = "Meeting in Kyiv, renewed"
+    story.save()
+    story.refresh_text_stamps()
+    assert_renewed(client, urls, "renewed")
+
+
+def test_publishing_and_archiving_show_at_once(client, story):
+    draft = make_release(title_en="Brand new statement", published=False)
+    add_paragraph(draft)
+    read_all(client, ["/en/", "/en/releases/", "/en/feeds/rss/", "/sitemap-releases.xml"])
+    draft.status = Release.Status.PUBLISHED
+    draft.save()
+    assert_renewed(client, ["/en/", "/en/releases/", "/en/feeds/rss/"], "Brand new statement")
+    assert_renewed(client, ["/sitemap-releases.xml"], "brand-new-statement")
+    draft.status = Release.Status.ARCHIVED
+    draft.archive_mode = Release.ArchiveMode.NOTICE
+    draft.save()
+    for url in ("/en/", "/en/releases/"):
+        assert "Brand new statement" not in get(client, url)[1]
+
+
+def test_a_photo_caption_change_renews_the_release_page(client, story):
+    url = english(story)
+    read_all(client, [url])
+    photo = story.blocks.get(kind="photo").photo
+    photo.caption_en = "A better caption"
+    photo.save()
+    assert "A better caption" in get(client, url)[1]
+
+
+def test_renaming_an_official_a_tag_or_a_country_link_renews_their_pages(client, story):
+    official, tag = story.officials.get(), story.tags.get()
+    urls = [english(story), "/en/releases/"]
+    read_all(client, urls)
+    official.name_en = "Olena Kravets-Renamed"
+    official.save()
+    assert_renewed(client, urls, "Kravets-Renamed")
+    tag.name_en = "Defence policy"
+    tag.save()
+    assert_renewed(client, [english(story)], "Defence policy")
+    read_all(client, ["/en/countries/pl/"])
+    story.countries.add(make_country("PL"))
+    assert_renewed(client, ["/en/countries/pl/"], "Meeting in Kyiv")
+
+
+def test_a_scheduled_release_appears_on_a_cached_page_at_its_time(client, story):
+    """By the clock: the scheduler has not run, nothing was saved in between."""
+    when = timezone.now() + timedelta(hours=2)
+    scheduled = make_release(
+        title_en="Announced for later", status=Release.Status.SCHEDULED, published_at=when
+    )
+    add_paragraph(scheduled)
+    before, body = get(client, "/en/")
+    assert "Announced for later" not in body
+    # The page's life in every cache ends by then.
+    assert int(before["X-Accel-Expires"]) <= 10
+    assert get(client, "/en/")[0]["X-Page-Cache"] == "hit"
+    with time_machine.travel(when + timedelta(seconds=1)):
+        response, body = get(client, "/en/")
+        assert "Announced for later" in body
+        assert response["X-Page-Cache"] == "miss"
+
+
+def test_the_edge_lifetime_never_reaches_past_the_next_publication(client, story):
+    when = timezone.now() + timedelta(seconds=4)
+    scheduled = make_release(status=Release.Status.SCHEDULED, published_at=when)
+    add_paragraph(scheduled)
+    response, _ = get(client, "/en/")
+    assert int(response["X-Accel-Expires"]) <= 5
+    assert "s-maxage=5" in response["Cache-Control"] or "s-maxage=4" in response["Cache-Control"]
+
+
+def test_publish_scheduled_renews_pages(client, story):
+    when = timezone.now() + timedelta(minutes=1)
+    scheduled = make_release(
+        title_en="Due now", status=Release.Status.SCHEDULED, published_at=when
+    )
+    add_paragraph(scheduled)
+    with time_machine.travel(when + timedelta(seconds=1)):
+        read_all(client, ["/en/"])
+        call_command("publish_scheduled", verbosity=0)
+        assert get(client, "/en/")[0]["X-Page-Cache"] == "miss"
+
+
+def test_editing_interface_strings_renews_pages(client, story):
+    from releases.translators import reload_catalogues
+
+    read_all(client, ["/en/"])
+    reload_catalogues()
+    assert get(client, "/en/")[0]["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/?utm_source=x",
+        "/en/releases/?page=2&page=3",
+        "/en/search/?q=%3Cscript%3E",
+        "/en/releases/?tag=%00",
+    ],
+)
+def test_hostile_query_strings_get_their_own_entry_and_never_a_500(client, story, url):
+    response, _ = get(client, url)
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 200:
+        assert get(client, url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_wrong_host_is_refused_not_cached(settings, story):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert Client(HTTP_HOST="evil.example").get("/").status_code == 400
+    assert Client(HTTP_HOST="evil.example").get("/").status_code == 400
+
+
+def test_pages_are_shared_through_redis(settings, client, story):
+    """Whatever CACHE_URL says for the suite, this one runs on the real Redis server."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": "page-cache-test",
+        }
+    }
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    server.flushdb()
+    assert get(client, "/en/")[0]["X-Page-Cache"] == "miss"
+    stored = [key for key in server.keys("page-cache-test:*") if b":page:" in key]
+    assert len(stored) == 1
+    # Another worker (a new client, a new connection) reads the same page.
+    assert get(Client(), "/en/")[0]["X-Page-Cache"] == "hit"
+    story.title_en = "Changed through Redis"
+    story.save()
+    response, body = get(Client(), "/en/")
+    assert response["X-Page-Cache"] == "miss" and "Changed through Redis" in body
+    server.flushdb()
