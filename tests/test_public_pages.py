@@ -505,3 +505,21 @@ def test_public_pages_forbid_scripts_from_anywhere_but_the_site(client, release)
     assert "script-src 'self'" in policy
     assert "object-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize("path", ["/releases/", "/search/?q=реліз"])
+def test_a_deep_page_costs_what_the_first_page_costs(client, settings, path):
+    """Neither the archive's size nor the page number adds a query (page cache off)."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.RELEASES_PER_PAGE = 2
+    for _ in range(25):
+        release = make_release()
+        add_paragraph(release)
+        release.refresh_text_stamps()
+    join = "&" if "?" in path else "?"
+    first = count_queries(client, path)
+    # Counts and filter options are remembered until the content changes.
+    assert count_queries(client, path) < first
+    deep = count_queries(client, f"{path}{join}page=5")
+    assert deep == count_queries(client, f"{path}{join}page=2")
+    assert deep <= 4
