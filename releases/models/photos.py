@@ -4,6 +4,7 @@ import hashlib
 import io
 import re
 import secrets
+from functools import cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -23,6 +24,19 @@ def photo_upload_to(photo, filename):
     # A random part keeps the files of unpublished photos from being guessed by their code.
     suffix = PurePosixPath(filename).suffix.lower()
     return f"photos/{photo.code}-{secrets.token_urlsafe(9)}{suffix}"
+
+
+@cache
+def rendition_address(script_prefix: str) -> str:
+    """The address of a rendition with ``{code}``, ``{spec}`` and ``{ext}`` to fill in.
+
+    A page shows a dozen renditions of each photo; reversing the URL once is enough.
+    """
+    placeholders = {"code": "code-0", "spec": "spec-0", "ext": "ext0"}
+    url = reverse("rendition", kwargs=placeholders)
+    for name, placeholder in placeholders.items():
+        url = url.replace(placeholder, f"{{{name}}}", 1)
+    return url
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -174,7 +188,9 @@ class Photo(models.Model):
         return None
 
     def rendition_url(self, spec: str, extension: str) -> str:
-        url = reverse("rendition", kwargs={"code": self.code, "spec": spec, "ext": extension})
+        url = rendition_address(get_script_prefix()).format(
+            code=self.code, spec=spec, ext=extension
+        )
         return f"{url}?v={self.rendition_version}"
 
     def srcset(self, extension: str) -> str:
