@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +16,22 @@ from .text import alphabetical
 class LanguageSlugChoiceField(forms.ModelChoiceField):
     """A choice of objects named in URLs by their slug in the active language.
 
-    The form sets the options it offers (``filter_options``); the queryset checks a value.
+    Only the options the form offers (``filter_options``) are valid; the chosen one is
+    then read by its slug.
     """
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="slug", **kwargs)
 
     def _localise(self):
-        lang = translation.get_language()
-        self.to_field_name = f"slug_{lang}"
-        self.queryset = self.queryset.exclude(**{f"slug_{lang}__isnull": True})
+        self.to_field_name = f"slug_{translation.get_language()}"
+
+    def to_python(self, value):
+        if value not in self.empty_values and not any(
+            str(value) == str(slug) for slug, _label in self.choices
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 INVALID_CHOICE = {"invalid_choice": _("There is no such option. Choose one from the list.")}
@@ -78,9 +85,6 @@ class ReleaseFilterForm(forms.Form):
             self.data["country"] = self.data["country"].upper()
         # Choices come from what the public can read: a draft's tags, officials and
         # countries stay unknown until it is published.
-        public = Release.objects.public()
-        self.fields["tag"].queryset = Tag.objects.used_in(public)
-        self.fields["official"].queryset = Official.objects.named_in(public)
         for name in ("tag", "official"):
             self.fields[name]._localise()
         lang = translation.get_language()
