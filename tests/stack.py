@@ -120,6 +120,7 @@ def nginx_site(port: int, upstream_port: int, media_root: Path, cache_dir: Path)
         "http://app:8000": f"http://127.0.0.1:{upstream_port}",
         "/srv/media/": f"{media_root}/",
         "/var/cache/nginx/micro": str(cache_dir),
+        "/var/log/nginx/access.log": str(cache_dir.parent / "access.log"),
         # Docker's DNS is not here; the upstream is an address, so nothing is looked up.
         "resolver 127.0.0.11": "resolver 127.0.0.1",
     }
@@ -156,7 +157,6 @@ http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log {folder / "access.log"};
 {temp_paths}
     include {site};
 }}
