@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format messages check-messages migrations-check install browser clean
+.PHONY: run test test-postgres lint format messages check-messages migrations-check install browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,14 @@ check-messages:
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The figures in docs/performance.md: the site under load through gunicorn and nginx
+# (PostgreSQL and Redis on 127.0.0.1, Debian's nginx-light and wrk), then the first
+# requests of renditions of 24-megapixel photos. E.g. make bench BENCH_ARGS="--reuse".
+bench: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) tests/benchmarks/site_benchmark.py $(BENCH_ARGS)
+	$(PY) tests/benchmarks/rendition_benchmark.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -386,3 +386,75 @@ def test_photo_of_an_archived_release_with_a_notice_stays_visible(client):
 def test_renditions_of_embargoed_photos_are_never_kept_by_shared_caches(staff, embargoed):
     response = staff.get("/renditions/jrs-9000/w64.jpg")
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+# Working copies ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_sizes(settings):
+    """Rendition sizes small enough that a 400-pixel photo needs a working copy (160 px)."""
+    settings.PHOTO_WIDTHS = [40, 80]
+    settings.PHOTO_CROPS = {"card": (80, 60)}
+
+
+def stored_photo(code, fmt, size=(400, 300), mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, (68, 102, 136, 128)[: len(mode)]).save(buffer, fmt)
+    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
+    photo.store(prepare_photo(f"{code}.{fmt.lower()}", buffer.getvalue()))
+    photo.save()
+    make_release(hero_photo=photo)
+    return photo
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "working_format"),
+    [
+        ("JPEG", "RGB", "JPEG"),
+        ("PNG", "RGB", "JPEG"),
+        ("PNG", "RGBA", "PNG"),
+        ("WEBP", "RGB", "JPEG"),
+    ],
+)
+def test_a_stored_photo_gets_a_working_copy_twice_the_largest_rendition(
+    small_sizes, fmt, mode, working_format
+):
+    photo = stored_photo("jrs-4000", fmt, mode=mode)
+    with photo.image.storage.open(photo.working_copy_name(mode == "RGBA")) as stored:
+        working = Image.open(stored)
+        assert working.size == (160, 120)
+        assert working.format == working_format
+        assert working.mode == mode
+
+
+def test_renditions_are_drawn_from_the_working_copy_not_the_original(client, small_sizes):
+    photo = stored_photo("jrs-4001", "JPEG")
+    # Without the original, only the working copy can be drawn from.
+    photo.image.storage.delete(photo.image.name)
+    for spec, size in (("w80", (80, 60)), ("card", (80, 60)), ("w40", (40, 30))):
+        assert client.get(photo.rendition_url(spec, "webp")).status_code == 302
+        rendition = photo.renditions.get(spec=spec, extension="webp")
+        with rendition.file.open("rb") as f:
+            assert Image.open(f).size == size
+
+
+def test_a_photo_no_larger_than_a_working_copy_gets_none(photo):
+    assert not photo.needs_working_copy
+    assert not photo.image.storage.exists(photo.working_copy_name())
+
+
+def test_regenerate_renditions_makes_missing_working_copies(small_sizes):
+    from django.core.management import call_command
+
+    photo = stored_photo("jrs-4002", "JPEG")
+    photo.image.storage.delete(photo.working_copy_name())
+    call_command("regenerate_renditions", working_copies_only=True, verbosity=0)
+    assert photo.image.storage.exists(photo.working_copy_name())
+    assert not photo.renditions.exists()
+
+
+def test_a_rendition_file_name_carries_the_photo_version_and_the_size(client, photo):
+    client.get(photo.rendition_url("w800", "jpg"))
+    name = Rendition.objects.get().file.name
+    assert name == f"renditions/jrs-5105/{photo.rendition_version}-w800-800x400.jpg"

@@ -124,3 +124,75 @@ def test_production_redirects_to_https_and_sends_hsts_by_default():
         text=True,
     )
     assert check.stdout.split() == ["True", "31536000", "True"]
+
+
+def production_database_settings(**variables):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            "db = settings.DATABASES['default'];"
+            "print(db['CONN_MAX_AGE'], db['OPTIONS'].get('pool'))",
+        ],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": "/nonexistent/.env",
+            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db/press",
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_pools_database_connections_by_default():
+    result = production_database_settings(DB_POOL_MIN_SIZE="2", DB_POOL_MAX_SIZE="6")
+    assert result.returncode == 0, result.stderr
+    conn_max_age, pool = result.stdout.split(" ", 1)
+    # Django refuses persistent connections beside a pool: they must be off.
+    assert conn_max_age == "0"
+    assert pool.strip() == "{'min_size': 2, 'max_size': 6, 'timeout': 10.0}"
+
+
+def test_production_keeps_persistent_connections_when_the_pool_is_off():
+    result = production_database_settings(DB_POOL="false")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["300", "None"]
+
+
+def test_production_pool_serves_queries_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is PostgreSQL's: run with DATABASE_URL=postgres://…")
+    params = connection.settings_dict
+    url = (
+        f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or '127.0.0.1'}:"
+        f"{params['PORT'] or 5432}/{params['NAME']}"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.db import connection;"
+            "c = connection.cursor(); c.execute('SELECT 1');"
+            "print(c.fetchone()[0], type(connection.pool).__name__, connection.pool.max_size)",
+        ],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": "/nonexistent/.env",
+            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": url,
+            "DB_POOL_MAX_SIZE": "3",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "ConnectionPool", "3"]

@@ -1,6 +1,8 @@
 """The editorial workflow, driven through real HTTP requests to the admin and the site."""
 
+import io
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -316,6 +318,48 @@ def test_publishing_on_schedule_does_not_disturb_an_open_edit(people):
     release.refresh_from_db()
     assert release.title_en == "Edited while it went live"
     assert release.status == Release.Status.PUBLISHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scheduler_runs_at_once_publish_each_release_once():
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite has no row locks for two runs to contend for: run on PostgreSQL "
+            "(DATABASE_URL=postgres://…)"
+        )
+    due = [
+        make_release(
+            status=Release.Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=1)
+        )
+        for _ in range(40)
+    ]
+    start = threading.Barrier(2)
+    outputs, failures = [io.StringIO(), io.StringIO()], []
+
+    def run(output):
+        try:
+            start.wait()
+            call_command("publish_scheduled", stdout=output)
+        except Exception as error:  # reported below, with the thread's own traceback
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(output,)) for output in outputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    published = [int(output.getvalue().split()[0]) for output in outputs]
+    assert sum(published) == len(due)
+    for release in due:
+        release.refresh_from_db()
+        assert release.status == Release.Status.PUBLISHED
+        comments = [v.revision.get_comment() for v in numbered_versions(release)]
+        assert comments.count("Опубліковано за розкладом") == 1
 
 
 def test_publish_scheduled_dry_run_changes_nothing(capsys):

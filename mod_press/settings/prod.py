@@ -12,6 +12,26 @@ for _required in ("SECRET_KEY", "DATABASE_URL"):
         )
 
 DEBUG = False
+
+# PostgreSQL connections come from a pool in each worker process (psycopg's, built into
+# Django 5.1+): a request borrows one instead of connecting, and a broken one is replaced.
+# With DB_POOL=false each worker keeps one persistent connection (CONN_MAX_AGE) instead.
+_database = DATABASES["default"]  # noqa: F405
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    if env.bool("DB_POOL", default=True):
+        _database["CONN_MAX_AGE"] = 0  # the pool decides how long connections live
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+        _database["CONN_HEALTH_CHECKS"] = True
+
+# collectstatic's destination; the image keeps the default, a trial run may put it aside.
+STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import math
 import re
 import secrets
 from functools import cache
@@ -18,6 +19,20 @@ from PIL import Image, ImageOps
 
 CODE_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
+JPEG_SUFFIXES = (".jpg", ".jpeg")
+
+
+def working_long_side() -> int:
+    """The long side of a photo's working copy: twice the largest rendition's longest side.
+
+    Every rendition is drawn from the working copy, so that the first request of a new
+    size decodes a few megapixels instead of the full original (24 megapixels from a
+    camera); twice the size leaves the resampling filter room to work well.
+    """
+    sides = list(settings.PHOTO_WIDTHS)
+    for width, height in settings.PHOTO_CROPS.values():
+        sides += [width, height]
+    return 2 * max(sides)
 
 
 def photo_upload_to(photo, filename):
@@ -127,15 +142,20 @@ class Photo(models.Model):
             self.width, self.height = self.image.width, self.image.height
         super().save(*args, **kwargs)
         self.renditions.exclude(version=self.rendition_version).delete()
+        self.make_working_copy()
 
     def get_absolute_url(self):
         return reverse("releases:photo", kwargs={"code": self.code})
 
     def store(self, prepared):
-        """Take a cleaned image from ``releases.imaging.prepare_photo`` as this photo's file."""
+        """Take a cleaned image from ``releases.imaging.prepare_photo`` as this photo's file.
+
+        Its working copy is made from the same bytes when the photo is saved.
+        """
         self.image.save(
             f"{self.code}{prepared.extension}", ContentFile(prepared.content), save=False
         )
+        self._working_copy_source = prepared.content
         self.width, self.height = prepared.width, prepared.height
         self.source_sha256 = prepared.source_sha256
         if not self.taken_at and prepared.taken_at:
@@ -202,6 +222,99 @@ class Photo(models.Model):
             for spec in specs
         )
 
+    # The working copy ------------------------------------------------------------------
+
+    @property
+    def needs_working_copy(self) -> bool:
+        """Whether the original is larger than a working copy (else renditions use it)."""
+        return bool(self.image) and max(self.width, self.height) > working_long_side()
+
+    def working_copy_name(self, transparent: bool = False) -> str:
+        """Where the working copy is stored: beside the original, named after it.
+
+        JPEG, which decodes fast (and at a fraction of its size in draft mode); PNG for a
+        photo with transparency.
+        """
+        original = PurePosixPath(self.image.name)
+        extension = ".png" if transparent else ".jpg"
+        return str(original.parent / "working" / f"{original.stem}{extension}")
+
+    def working_copy_names(self) -> list[str]:
+        """The names a working copy of this photo may have: a JPEG original has no alpha."""
+        if PurePosixPath(self.image.name).suffix.lower() in JPEG_SUFFIXES:
+            return [self.working_copy_name()]
+        return [self.working_copy_name(), self.working_copy_name(transparent=True)]
+
+    def make_working_copy(self, force=False) -> bool:
+        """Store the working copy if the photo needs one and it is missing; True if made."""
+        source = getattr(self, "_working_copy_source", None)
+        self._working_copy_source = None
+        if not self.needs_working_copy:
+            return False
+        storage = self.image.storage
+        existing = [name for name in self.working_copy_names() if storage.exists(name)]
+        if existing and not force:
+            return False
+        try:
+            if source is not None:
+                image = Image.open(io.BytesIO(source))
+            else:
+                with self.image.open("rb") as original:
+                    image = Image.open(io.BytesIO(original.read()))
+        except (FileNotFoundError, OSError):
+            return False  # no original to copy (e.g. an import's dry run)
+        side = working_long_side()
+        scale = side / max(image.size)
+        image.draft(
+            image.mode if image.mode in ("RGB", "L") else None,
+            (math.ceil(image.width * scale), math.ceil(image.height * scale)),
+        )
+        image.thumbnail((side, side), Image.LANCZOS)
+        transparent = "A" in image.mode or "transparency" in image.info
+        buffer = io.BytesIO()
+        if transparent:
+            image.convert("RGBA").save(buffer, "PNG", compress_level=1)
+        else:
+            image.convert("L" if image.mode == "L" else "RGB").save(buffer, "JPEG", quality=90)
+        for name in existing:
+            storage.delete(name)
+        name = self.working_copy_name(transparent)
+        stored = storage.save(name, ContentFile(buffer.getvalue()))
+        if stored != name:
+            # Another process stored the same copy meanwhile: keep theirs.
+            storage.delete(stored)
+        return True
+
+    def open_for_rendition(self, size: tuple[int, int], crop: bool):
+        """The pixels to draw a rendition of ``size`` from, decoded no larger than needed.
+
+        The working copy where the photo has one, the original otherwise (a small photo,
+        or one stored before working copies, until ``regenerate_renditions`` makes it).
+        A JPEG is decoded in draft mode: scaled down by 2, 4 or 8 while it is read, to no
+        less than twice the rendition's size.
+        """
+        names = self.working_copy_names() if self.needs_working_copy else []
+        for name in [*names, self.image.name]:
+            try:
+                with self.image.storage.open(name, "rb") as stored:
+                    data = stored.read()
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            raise FileNotFoundError(self.image.name)
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        scale = max(size[0] / width, size[1] / height) if crop else size[0] / width
+        needed = (
+            min(width, math.ceil(2 * width * scale)),
+            min(height, math.ceil(2 * height * scale)),
+        )
+        if image.format == "JPEG":
+            image.draft(image.mode if image.mode in ("RGB", "L") else None, needed)
+        image.load()
+        return image
+
     def make_rendition(self, spec: str, extension: str) -> "Rendition":
         """Draw rendition ``spec`` as ``extension`` and store it, or reuse the one stored."""
         size = self.rendition_size(spec)
@@ -211,15 +324,14 @@ class Photo(models.Model):
         ).first()
         if existing:
             return existing
-        with self.image.open("rb") as source:
-            image = Image.open(source)
-            image.load()
-        if spec in settings.PHOTO_CROPS:
+        crop = spec in settings.PHOTO_CROPS
+        image = self.open_for_rendition(size, crop=crop)
+        if crop:
             image = ImageOps.fit(
                 image, size, Image.LANCZOS, centering=(self.focal_x, self.focal_y)
             )
         else:
-            image = image.resize(size, Image.LANCZOS)
+            image = image.resize(size, Image.LANCZOS, reducing_gap=3.0)
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             background.paste(image, mask=image.getchannel("A") if "A" in image.mode else None)
@@ -234,8 +346,10 @@ class Photo(models.Model):
             width=size[0],
             height=size[1],
         )
+        # The name carries the photo's version and the size: the bytes at an address never
+        # change, so the web server lets browsers and CDNs keep them for a year.
         rendition.file.save(
-            f"{self.code}/{self.rendition_version}-{spec}.{extension}",
+            f"{self.code}/{self.rendition_version}-{spec}-{size[0]}x{size[1]}.{extension}",
             ContentFile(buffer.getvalue()),
             save=False,
         )

@@ -2,7 +2,9 @@
 
 The public pages do not wait for this: a scheduled release is live from its time on.
 This records the change (status and history) and empties caches that may hold old lists.
-Run it every minute (docker-compose.yml has a service for it).
+Run it every minute (docker-compose.yml has a service for it). Runs that overlap (two
+scheduler replicas, a manual run beside the service) record each release once: it is
+locked while it is recorded (SKIP LOCKED on PostgreSQL) and looked at again.
 """
 
 import reversion
