@@ -17,7 +17,9 @@ that sets no cookie and is not private (previews, embargoed photos, forms with a
 token). Each stored page tells a front cache (nginx, a CDN) how long it may keep it.
 """
 
+import contextlib
 import hashlib
+import logging
 import secrets
 from datetime import datetime
 
@@ -31,6 +33,13 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 GENERATION_KEY = "page-cache:generation"
+logger = logging.getLogger(__name__)
+try:
+    from redis.exceptions import RedisError
+
+    CACHE_ERRORS = (RedisError, OSError)
+except ImportError:  # pragma: no cover - redis is a dependency
+    CACHE_ERRORS = (OSError,)
 # The response headers a stored page keeps; the rest are the outer middleware's.
 STORED_HEADERS = (
     "Content-Type",
@@ -51,9 +60,18 @@ def invalidate():
     Called from inside the transaction that makes the change, and again once it commits,
     so that a page rendered meanwhile from the old data is not kept for the new one.
     """
-    cache.delete(GENERATION_KEY)
+    forget_generation()
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+        transaction.on_commit(forget_generation)
+
+
+def forget_generation():
+    try:
+        cache.delete(GENERATION_KEY)
+    except CACHE_ERRORS:
+        # A change must never fail because the cache is down; pages cached before the
+        # outage would outlive it, so say so loudly (flush the cache when it is back).
+        logger.exception("Page cache unavailable: cached pages were not renewed")
 
 
 def next_publication(now: datetime) -> datetime | None:
@@ -85,9 +103,12 @@ def remember(name: str, compute):
     For what pages derive from all public releases (filter options, counts): computed
     once per change of content instead of once per request.
     """
-    generation = current_generation()
-    key = f"data:{generation['id']}:{hashlib.sha256(name.encode()).hexdigest()}"
-    return cache.get_or_set(key, compute, cache_seconds(generation))
+    try:
+        generation = current_generation()
+        key = f"data:{generation['id']}:{hashlib.sha256(name.encode()).hexdigest()}"
+        return cache.get_or_set(key, compute, cache_seconds(generation))
+    except CACHE_ERRORS:
+        return compute()
 
 
 def seconds_until(moment: datetime | None, now: datetime) -> int | None:
@@ -136,12 +157,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        generation = current_generation()
         try:
+            generation = current_generation()
             key = page_key(request, generation)
+            stored = cache.get(key)
         except DisallowedHost:
             return self.get_response(request)  # answered with a 400 further in
-        stored = cache.get(key)
+        except CACHE_ERRORS:
+            # The cache server is down: readers get the page itself, a bit slower.
+            logger.exception("Page cache unavailable; serving %s uncached", request.path)
+            return self.get_response(request)
         if stored is not None:
             response = HttpResponse(stored["content"], status=200)
             for name, value in stored["headers"].items():
@@ -162,9 +187,9 @@ class PageCacheMiddleware:
                 vary.remove("Accept-Language")
                 response["Vary"] = ", ".join(vary)
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            cache.set(
-                key, {"content": response.content, "headers": headers}, cache_seconds(generation)
-            )
+            stored = {"content": response.content, "headers": headers}
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(key, stored, cache_seconds(generation))
             response["X-Page-Cache"] = "miss"
         share(response, generation)
         return response

@@ -307,3 +307,20 @@ def test_pages_are_shared_through_redis(settings, client, story):
     response, body = get(Client(), "/en/")
     assert response["X-Page-Cache"] == "miss" and "Changed through Redis" in body
     server.flushdb()
+
+
+def test_a_cache_server_that_is_down_costs_speed_not_pages(settings, client, story):
+    """Nothing listens on port 1: every cache call fails as it would with Redis down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response, body = get(client, "/en/releases/")
+    assert response.status_code == 200 and "Meeting in Kyiv" in body
+    assert "X-Page-Cache" not in response
+    # Editing still works, and says nothing to the editor about the cache.
+    story.title_en = "Saved while the cache was down"
+    story.save()
+    assert "Saved while the cache was down" in get(client, "/en/releases/")[1]

@@ -1,7 +1,7 @@
-"""Record scheduled releases whose time has come as published, and clear caches.
+"""Record scheduled releases whose time has come as published, and renew cached pages.
 
 The public pages do not wait for this: a scheduled release is live from its time on.
-This records the change (status and history) and empties caches that may hold old lists.
+This records the change (status and history) and starts a new generation of cached pages.
 Run it every minute (docker-compose.yml has a service for it). Runs that overlap (two
 scheduler replicas, a manual run beside the service) record each release once: it is
 locked while it is recorded (SKIP LOCKED on PostgreSQL) and looked at again.
