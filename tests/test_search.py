@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from releases.models import Release
-from releases.search import index_release, query_roots
+from releases.search import index_release, query_terms
 
 from .factories import (
     KYIV,
@@ -266,9 +266,9 @@ def test_search_page_costs_the_same_however_many_results(client, releases):
     assert queries() == few
 
 
-def test_query_roots_are_at_most_eight_distinct_words():
-    roots = query_roots(" ".join(f"слово{n}" for n in range(20)) + " слово0", "uk")
-    assert len(roots) == 8
+def test_a_query_is_at_most_eight_distinct_words():
+    terms = query_terms(" ".join(f"слово{n}" for n in range(20)) + " слово0", "uk")
+    assert len(terms) == 8
 
 
 def test_snippets_show_ampersands_once(client, releases):
