@@ -19,12 +19,17 @@ database:
 - Prepositions, conjunctions and particles («у», «та», "of") are left out of the index
   and the queries: they would only narrow a query to releases that happen to use them.
 
-The lemmas of each release are stored once per language in ``SearchDocument`` (title,
-lead and the rest, as space-separated lemma strings). On PostgreSQL they are a
-``tsvector`` ('simple' configuration: the words are already reduced) with a GIN index,
-ranked with title above lead above body; the search starts from that index and joins
-the matching documents to the public releases. On SQLite the same lemma strings are
-matched with LIKE. Both find the same releases; PostgreSQL ranks them better.
+The lemmas of each release are stored once per language in ``SearchDocument``: on
+SQLite as space-separated strings (title, lead and the rest) matched with LIKE; on
+PostgreSQL as a weighted ``tsvector`` ('simple' configuration: the words are already
+reduced) with one GIN index per language, ranked title above lead above the rest. Both
+find the same releases; PostgreSQL ranks them better.
+
+A search starts from the index and joins the matching documents to the releases it may
+show. It ranks at most ``MAX_RESULTS`` of them: when more match, the most recently added,
+so that a word found in every release costs no more than a rare one (``SearchResults``).
+``index_releases()`` rebuilds the documents of many releases in a fixed number of
+queries per batch; ``manage.py rebuild_search_index`` rebuilds them all.
 """
 
 import html
@@ -50,7 +55,7 @@ MIN_PREFIX = 4
 MAX_WORD = 40
 BATCH_SIZE = 500
 # A search ranks at most this many matches: the most recently added, if more match.
-MAX_RESULTS = 1000
+MAX_RESULTS = 500
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 APOSTROPHES = re.compile(r"['’ʼ]")
@@ -262,7 +267,16 @@ def _index_batch(releases):
         update_fields=["title", "lead", "body"],
     )
     if connection.vendor == "postgresql" and documents:
-        SearchDocument.objects.filter(release__in=releases).update(vector=search_vector())
+        make_vectors(SearchDocument.objects.filter(release__in=releases))
+
+
+def make_vectors(documents):
+    """Turn the lemma strings of ``documents`` (a queryset) into their vectors: PostgreSQL.
+
+    One statement. The vector keeps the lemmas; the strings it is made from would only
+    double the rows every search reads, so they are emptied (SET sees the row as it was).
+    """
+    documents.update(vector=search_vector(), title="", lead="", body="")
 
 
 def index_release(release):
