@@ -111,7 +111,8 @@ def is_english(word: str, language: str) -> bool:
     return language == "en" or word.isascii()
 
 
-@lru_cache(maxsize=200_000)
+# About 300 bytes an entry: a worker keeps at most some 15 MB of words it has seen.
+@lru_cache(maxsize=50_000)
 def lemmas(word: str, language: str) -> tuple[str, ...]:
     """Every lemma ``word`` (casefolded) can have, sorted; none for a stop word.
 
@@ -133,7 +134,8 @@ def lemmas(word: str, language: str) -> tuple[str, ...]:
 
 
 def words(text: str) -> list[str]:
-    return WORD_RE.findall(TAG_RE.sub(" ", text or "").casefold())
+    """The words of ``text`` (plain or a stored paragraph's HTML), casefolded."""
+    return WORD_RE.findall(html.unescape(TAG_RE.sub(" ", text or "")).casefold())
 
 
 def lemma_text(text: str, language: str) -> str:

@@ -419,6 +419,11 @@ def test_a_text_is_stored_as_every_lemma_of_its_words():
     assert stored == ["зустріч", "кий", "київ"]
 
 
+def test_entities_in_stored_paragraphs_are_not_words():
+    stored = search_module.lemma_text("<p>Оборона &amp; промисловість&nbsp;</p>", "uk")
+    assert stored.split() == ["оборона", "промисловість"]
+
+
 # Bulk indexing ------------------------------------------------------------------------
 
 
