@@ -1,27 +1,47 @@
 """Search over published releases that understands inflected Ukrainian.
 
-PostgreSQL ships no Ukrainian stemmer, and Ukrainian words change their endings in
-every case («Норвегія», «Норвегії», «Норвегією»). So each word, of the releases and of
-the query alike, is reduced to a *root*: a light stemmer strips the inflectional ending
-(English words go through Snowball's English stemmer). The roots of each release are
-stored once per language in ``SearchDocument``; a query matches releases whose roots
-begin with the query's roots, so «Боєв» finds «Боєвим» and «оборонна промисловість»
-finds «оборонної промисловості».
+Ukrainian words change in every case and tense, and often their stem changes with them
+(«Київ», «у Києві»; «рік», «року»; «посол», «посла»; «день», «дня»). PostgreSQL ships
+no Ukrainian dictionary, so the words are reduced here, in Python, before they reach the
+database:
 
-On PostgreSQL the roots are a ``tsvector`` with a GIN index ('simple' configuration,
-prefix queries, ranked with title above lead above body); on SQLite the same roots are
-matched with LIKE. Both find the same releases; PostgreSQL ranks them better.
+- A Ukrainian word is looked up with pymorphy3 and its Ukrainian dictionaries (the
+  pymorphy3-dicts-uk package). A word form can belong to several words
+  («києві» is a form of «Київ» and of «кий»), so a word stands for the *set* of every
+  lemma it may have, and a query word matches a release when any of its lemmas is among
+  the release's lemmas. Nothing guesses which reading is meant: both are indexed.
+- A word the dictionaries do not know (a foreign surname such as «Фредріксеном», a new
+  coinage) gets pymorphy3's guessed lemmas and, besides, the root our light suffix
+  stripper leaves, so that its forms still meet.
+- Latin-script words go through Snowball's English stemmer; an English stem of four
+  letters or more also matches the longer stems it begins (`produce` finds
+  `production`). Digits are kept as they are.
+- Prepositions, conjunctions and particles («у», «та», "of") are left out of the index
+  and the queries: they would only narrow a query to releases that happen to use them.
+
+The lemmas of each release are stored once per language in ``SearchDocument``: on
+SQLite as space-separated strings (title, lead and the rest) matched with LIKE; on
+PostgreSQL as a weighted ``tsvector`` ('simple' configuration: the words are already
+reduced) with one GIN index per language, ranked title above lead above the rest. Both
+find the same releases; PostgreSQL ranks them better.
+
+A search starts from the index and joins the matching documents to the releases it may
+show. It ranks at most ``MAX_RESULTS`` of them: when more match, the most recently added,
+so that a word found in every release costs no more than a rare one (``SearchResults``).
+``index_releases()`` rebuilds the documents of many releases in a fixed number of
+queries per batch; ``manage.py rebuild_search_index`` rebuilds them all.
 """
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -29,14 +49,31 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 8
 MIN_ROOT = 3
+# Shorter English stems match only themselves: "war" should not find "warning".
+MIN_PREFIX = 4
+# Longer "words" are codes or junk: they are kept as they are, not analysed.
+MAX_WORD = 40
+BATCH_SIZE = 500
+# A search ranks at most this many matches: the most recently added, if more match.
+MAX_RESULTS = 500
 
-WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*")
+WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 APOSTROPHES = re.compile(r"['’ʼ]")
+CYRILLIC = re.compile(r"[а-яіїєґ]")
+LETTER = re.compile(r"[^\W\d_]")
 TAG_RE = re.compile(r"<[^>]*>")
 
-# Inflectional endings of Ukrainian nouns, adjectives and participles, longest first.
-# Stripping them leaves a root shared by a word's forms. Verb endings (-ти, -ла…) are
-# left out on purpose: they would cut nouns such as «ракети» too short.
+# Prepositions, conjunctions and particles: neither indexed nor asked for.
+_STOP_WORDS = """
+    а але або б би бо в де же з зі із й і чи ні не на над о об по при та те то у як що щоб
+    щодо для від до за під про між через поза біля
+    a an and are as at be by for from in into is it its of on or that the to was were with
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+# Inflectional endings of Ukrainian nouns, adjectives and participles, longest first:
+# for the words the dictionaries do not know. Verb endings (-ти, -ла…) are left out on
+# purpose: they would cut nouns such as «ракети» too short.
 _ENDINGS = """
     ості остей остям остями остях істю ість
     ення енню енням еннях еннями
@@ -45,6 +82,14 @@ _ENDINGS = """
     а я о е є и і ї у ю ь й
 """
 UKRAINIAN_ENDINGS = sorted(set(_ENDINGS.split()), key=len, reverse=True)
+
+
+@cache
+def morph():
+    """The Ukrainian analyser: loaded once per process, on first use (about 0.2 s)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
 
 
 @cache
@@ -59,32 +104,83 @@ def ukrainian_root(word: str) -> str:
     return word
 
 
-def root(word: str, language: str) -> str:
-    """The searchable root of ``word`` (already lowercased) in ``language``."""
-    word = APOSTROPHES.sub("", word)
-    if re.search(r"[а-яіїєґ]", word):
-        return ukrainian_root(word)
-    if language == "en" or word.isascii():
-        return english_stemmer().stemWord(word)
-    return word
+def is_english(word: str, language: str) -> bool:
+    """Whether ``word`` goes through the English stemmer: Latin script on either site."""
+    if CYRILLIC.search(word) or not LETTER.search(word) or len(word) > MAX_WORD:
+        return False
+    return language == "en" or word.isascii()
+
+
+# About 300 bytes an entry: a worker keeps at most some 15 MB of words it has seen.
+@lru_cache(maxsize=50_000)
+def lemmas(word: str, language: str) -> tuple[str, ...]:
+    """Every lemma ``word`` (casefolded) can have, sorted; none for a stop word.
+
+    The dictionaries spell the apostrophe «'»; lemmas are stored without it, as one
+    token, however the text typed it.
+    """
+    if word in STOP_WORDS:
+        return ()
+    bare = APOSTROPHES.sub("", word)
+    if is_english(word, language):
+        return (english_stemmer().stemWord(bare),)
+    if not CYRILLIC.search(word) or len(word) > MAX_WORD:
+        return (bare,)
+    parses = morph().parse(APOSTROPHES.sub("'", word))
+    found = {APOSTROPHES.sub("", parse.normal_form) for parse in parses}
+    if not any(parse.is_known for parse in parses):
+        found.add(ukrainian_root(bare))
+    return tuple(sorted({lemma for lemma in found if WORD_RE.fullmatch(lemma)} or {bare}))
 
 
 def words(text: str) -> list[str]:
-    return WORD_RE.findall(TAG_RE.sub(" ", text or "").casefold())
+    """The words of ``text`` (plain or a stored paragraph's HTML), casefolded."""
+    return WORD_RE.findall(html.unescape(TAG_RE.sub(" ", text or "")).casefold())
 
 
-def roots(text: str, language: str) -> str:
-    """``text`` as a string of roots, each with a space before it (for prefix LIKE)."""
-    return "".join(f" {root(w, language)}" for w in words(text)) + " "
+def lemma_text(text: str, language: str) -> str:
+    """``text`` as the lemmas of its words, each with a space either side (for LIKE)."""
+    found = [lemma for word in words(text) for lemma in lemmas(word, language)]
+    return f" {' '.join(found)} " if found else ""
 
 
-def query_roots(query: str, language: str) -> list[str]:
-    """The distinct roots of a reader's query, at most ``MAX_TERMS``, longest query cut."""
+class Term(NamedTuple):
+    """One word of a query: it matches a word having any of ``lemmas``.
+
+    An English stem (``prefix``) also matches the lemmas it begins.
+    """
+
+    lemmas: tuple[str, ...]
+    prefix: bool
+
+    def matches(self, word_lemmas) -> bool:
+        if self.prefix:
+            return any(lemma.startswith(self.lemmas) for lemma in word_lemmas)
+        return any(lemma in self.lemmas for lemma in word_lemmas)
+
+    def tsquery(self) -> str:
+        suffix = ":*" if self.prefix else ""
+        return "(" + " | ".join(f"'{lemma}'{suffix}" for lemma in self.lemmas) + ")"
+
+    def needles(self) -> list[str]:
+        """What a stored lemma string contains where the term matches."""
+        return [f" {lemma}" if self.prefix else f" {lemma} " for lemma in self.lemmas]
+
+
+def query_terms(query: str, language: str) -> list[Term]:
+    """The distinct words of a reader's query, at most ``MAX_TERMS``, longest query cut.
+
+    Stop words are left out.
+    """
     found = []
     for word in words((query or "")[:MAX_QUERY_LENGTH]):
-        r = root(word, language)
-        if len(r) >= 2 and r not in found:
-            found.append(r)
+        word_lemmas = lemmas(word, language)
+        if not word_lemmas:
+            continue
+        prefix = is_english(word, language) and len(word_lemmas[0]) >= MIN_PREFIX
+        term = Term(word_lemmas, prefix)
+        if term not in found:
+            found.append(term)
     return found[:MAX_TERMS]
 
 
@@ -107,41 +203,94 @@ def document_texts(release, language) -> dict[str, str]:
     }
 
 
+def search_vector():
+    """The weighted ``tsvector`` of a stored document: title A, lead B, the rest C."""
+    return (
+        SearchVector("title", weight="A", config="simple")
+        + SearchVector("lead", weight="B", config="simple")
+        + SearchVector("body", weight="C", config="simple")
+    )
+
+
+def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int:
+    """(Re)build the search documents of ``releases`` (a queryset or an iterable of them).
+
+    One document per language a release has a title in. Works in batches, each in a fixed
+    number of queries however large its releases: one to fetch them, one per related
+    list, one upsert of the documents, one delete of those that no longer apply and, on
+    PostgreSQL, one update of the vectors. ``progress(done, total)`` is called after each
+    batch. Returns the number of releases indexed.
+    """
+    from .models import Release
+
+    if hasattr(releases, "values_list"):
+        ids = list(releases.order_by().values_list("pk", flat=True).distinct())
+    else:
+        ids = [release.pk for release in releases]
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch_size):
+        batch = (
+            Release.objects.filter(pk__in=ids[start : start + batch_size])
+            .order_by()
+            .prefetch_related("blocks__official", "officials", "tags", "countries")
+        )
+        _index_batch(list(batch))
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
+
+
+@transaction.atomic
+def _index_batch(releases):
+    from .models import SearchDocument
+
+    documents, untitled = [], Q(pk__in=[])
+    for language in LANGUAGES:
+        without_title = []
+        for release in releases:
+            texts = document_texts(release, language)
+            if not texts["title"]:
+                without_title.append(release.pk)
+                continue
+            documents.append(
+                SearchDocument(
+                    release=release,
+                    language=language,
+                    **{name: lemma_text(text, language) for name, text in texts.items()},
+                )
+            )
+        if without_title:
+            untitled |= Q(language=language, release__in=without_title)
+    SearchDocument.objects.filter(untitled).delete()
+    SearchDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["release", "language"],
+        update_fields=["title", "lead", "body"],
+    )
+    if connection.vendor == "postgresql" and documents:
+        make_vectors(SearchDocument.objects.filter(release__in=releases))
+
+
+def make_vectors(documents):
+    """Turn the lemma strings of ``documents`` (a queryset) into their vectors: PostgreSQL.
+
+    One statement. The vector keeps the lemmas; the strings it is made from would only
+    double the rows every search reads, so they are emptied (SET sees the row as it was).
+    """
+    documents.update(vector=search_vector(), title="", lead="", body="")
+
+
 def index_release(release):
     """(Re)build the release's search documents, one per language it is written in."""
-    from .models import Release, SearchDocument
-
-    release = (
-        Release.objects.prefetch_related("blocks__official", "officials", "tags", "countries")
-        .filter(pk=release.pk)
-        .first()
-    )
-    if release is None:
-        return
-    for language in LANGUAGES:
-        texts = document_texts(release, language)
-        if not texts["title"]:
-            SearchDocument.objects.filter(release=release, language=language).delete()
-            continue
-        document, _created = SearchDocument.objects.update_or_create(
-            release=release,
-            language=language,
-            defaults={name: roots(text, language) for name, text in texts.items()},
-        )
-        if connection.vendor == "postgresql":
-            SearchDocument.objects.filter(pk=document.pk).update(
-                vector=SearchVector("title", weight="A", config="simple")
-                + SearchVector("lead", weight="B", config="simple")
-                + SearchVector("body", weight="C", config="simple")
-            )
+    index_releases([release])
 
 
 def index_missing():
     """Index the releases that have no search document yet (after an upgrade, say)."""
     from .models import Release
 
-    for release in Release.objects.filter(search_documents__isnull=True):
-        index_release(release)
+    return index_releases(Release.objects.filter(search_documents__isnull=True))
 
 
 def index_missing_after_migrate(sender, **kwargs):
@@ -152,46 +301,105 @@ def index_missing_after_migrate(sender, **kwargs):
 
 
 def search(queryset, query: str, language: str):
-    """``queryset`` (releases) narrowed to those matching ``query``, best first."""
-    from .models import SearchDocument
+    """The releases of ``queryset`` that match ``query``, best first, for a paginator.
 
-    terms = query_roots(query, language)
+    A sequence of releases, each with its ``rank``. It holds at most ``MAX_RESULTS``:
+    when more releases match, the ``MAX_RESULTS`` most recently added of them are ranked,
+    so that a common word costs no more than a rare one. See ``SearchResults``.
+    """
+    terms = query_terms(query, language)
     if not terms:
         return queryset.none()
-    documents = SearchDocument.objects.filter(language=language)
+    return SearchResults(queryset, terms, language)
+
+
+def matching(terms: list[Term], language: str, prefix: str = ""):
+    """A condition on search documents that match every term, and their rank.
+
+    ``prefix`` reaches the documents from another model (``search_documents__``).
+    """
+    condition = Q(**{f"{prefix}language": language})
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(
-            " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
+            " & ".join(term.tsquery() for term in terms), search_type="raw", config="simple"
         )
-        documents = documents.filter(vector=tsquery).annotate(
-            score=SearchRank(F("vector"), tsquery)
+        condition &= Q(**{f"{prefix}vector": tsquery})
+        return condition, SearchRank(F(f"{prefix}vector"), tsquery)
+    rank = Value(0)
+    for term in terms:
+        found = {
+            field: Q(
+                *[Q(**{f"{prefix}{field}__contains": needle}) for needle in term.needles()],
+                _connector=Q.OR,
+            )
+            for field in ("title", "lead", "body")
+        }
+        condition &= found["title"] | found["lead"] | found["body"]
+        rank = rank + Case(
+            When(found["title"], then=Value(4)),
+            When(found["lead"], then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-    else:
-        score = Value(0)
-        for term in terms:
-            needle = f" {term}"
-            documents = documents.filter(
-                Q(title__contains=needle) | Q(lead__contains=needle) | Q(body__contains=needle)
+    return condition, rank
+
+
+class SearchResults:
+    """The matches of a search, ranked: what ``search()`` returns.
+
+    Ranking takes one query. It starts from the search index (on PostgreSQL the GIN
+    index of the documents), takes the matching releases of the queryset, newest first,
+    up to ``MAX_RESULTS``, and ranks only those: a word found in every release costs no
+    more than a rare one. A page (a slice) is one more query, through the queryset, so
+    its ``select_related`` and ``prefetch_related`` apply.
+    """
+
+    def __init__(self, queryset, terms: list[Term], language: str):
+        self.queryset, self.terms, self.language = queryset, terms, language
+        self._ranked = None
+
+    @property
+    def ranked(self) -> list[tuple[int, float]]:
+        """``(release id, rank)`` of every match kept, best first."""
+        if self._ranked is None:
+            from .models import SearchDocument
+
+            # One filter() call: every condition on the same document.
+            condition, _rank = matching(self.terms, self.language, "search_documents__")
+            newest = self.queryset.filter(condition).order_by("-pk").values("pk")
+            _condition, rank = matching(self.terms, self.language)
+            self._ranked = list(
+                SearchDocument.objects.filter(
+                    language=self.language, release__in=newest[:MAX_RESULTS]
+                )
+                .annotate(rank=rank)
+                .order_by("-rank", "-release__published_at", "-release_id")
+                .values_list("release_id", "rank")
             )
-            score = score + Case(
-                When(title__contains=needle, then=Value(4)),
-                When(lead__contains=needle, then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        documents = documents.annotate(score=score)
-    # One document per release and language: the rank is that document's score.
-    rank = Subquery(documents.filter(release=OuterRef("pk")).values("score")[:1])
-    return (
-        queryset.annotate(rank=rank)
-        .filter(rank__isnull=False)
-        .order_by("-rank", "-published_at", "-pk")
-    )
+        return self._ranked
+
+    def __len__(self):
+        return len(self.ranked)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        page = self.ranked[index]
+        found = self.queryset.filter(pk__in=[pk for pk, _rank in page]).in_bulk()
+        releases = []
+        for pk, rank in page:
+            if pk in found:  # unless it stopped matching in between
+                found[pk].rank = rank
+                releases.append(found[pk])
+        return releases
 
 
 def snippet(release, query: str, language: str, width: int = 240) -> str:
     """A passage of the release around the first match, with the matches in <mark>."""
-    terms = query_roots(query, language)
+    terms = query_terms(query, language)
     passages = [getattr(release, f"lead_{language}") or ""] + [
         # Stored paragraphs are HTML: back to plain text, then escaped once when marked.
         html.unescape(TAG_RE.sub("", getattr(b, f"text_{language}") or ""))
@@ -204,11 +412,15 @@ def snippet(release, query: str, language: str, width: int = 240) -> str:
     return escape(passages[0][:width])
 
 
-def highlight(text: str, terms: list[str], language: str):
+def highlight(text: str, terms: list[Term], language: str):
+    """``text`` escaped, with each word that a term matches in <mark>; and whether any did.
+
+    A word is marked exactly when the search would match it: by its lemmas.
+    """
     parts, found, position = [], False, 0
     for match in WORD_RE.finditer(text):
-        word_root = root(match.group().casefold(), language)
-        if any(word_root.startswith(term) for term in terms):
+        word_lemmas = lemmas(match.group().casefold(), language)
+        if any(term.matches(word_lemmas) for term in terms):
             parts.append(escape(text[position : match.start()]))
             parts.append(f"<mark>{escape(match.group())}</mark>")
             position = match.end()

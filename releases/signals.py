@@ -42,7 +42,7 @@ def delete_rendition_file(sender, instance, **kwargs):
 @receiver(post_save, sender=Tag)
 def reindex_releases_naming(sender, instance, raw=False, **kwargs):
     """A renamed official or tag is found under the new name."""
-    from .search import index_release
+    from .search import index_releases
 
     if raw:
         return
@@ -52,8 +52,7 @@ def reindex_releases_naming(sender, instance, raw=False, **kwargs):
         )
     else:
         releases = Release.objects.filter(tags=instance)
-    for release in releases.distinct():
-        index_release(release)
+    index_releases(releases)
 
 
 # Completeness: each release stores complete_in() per language (Release.complete_uk, …).

@@ -34,7 +34,7 @@ from .models import (
     Tag,
 )
 from .models.photos import FORMATS
-from .search import MAX_QUERY_LENGTH, search, snippet
+from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search, snippet
 from .text import alphabetical
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -318,6 +318,7 @@ class SearchView(TranslationsMixin, ListView):
             form=self.form,
             query=query,
             shortened=len(query) > MAX_QUERY_LENGTH,
+            result_limit=MAX_RESULTS,
             page_query=self.form.query_string_in(lang),
         )
         return context

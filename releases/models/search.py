@@ -1,4 +1,4 @@
-"""The search index: each release's words, reduced to roots, per language."""
+"""The search index: the lemmas of each release's words, per language."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -9,7 +9,12 @@ from .release import Release
 
 
 class SearchDocument(models.Model):
-    """Roots of a release's texts in one language (see ``releases.search``)."""
+    """The lemmas of a release's texts in one language (see ``releases.search``).
+
+    On SQLite the lemma strings are kept in title, lead and body and matched with LIKE.
+    On PostgreSQL they only pass through: the weighted ``vector`` keeps them, the text
+    fields are left empty, so that the rows a search reads stay small.
+    """
 
     release = models.ForeignKey(
         Release,
@@ -21,7 +26,7 @@ class SearchDocument(models.Model):
     title = models.TextField(_("title"), blank=True)
     lead = models.TextField(_("lead"), blank=True)
     body = models.TextField(_("text"), blank=True)
-    # Filled on PostgreSQL only, where a GIN index serves it (migration 0005).
+    # Filled on PostgreSQL only, where GIN indexes serve it, one per language (0006).
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
