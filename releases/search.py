@@ -231,3 +231,8 @@ def shorten(marked: str, plain: str, width: int) -> str:
     if piece.count("<mark>") != piece.count("</mark>"):
         piece += "</mark>"
     return mark_safe(("… " if begin else "") + piece + (" …" if end != -1 else ""))
+
+
+def index_releases(releases):
+    for release in releases:
+        index_release(release)
