@@ -83,6 +83,9 @@ class ReleaseQuerySet(models.QuerySet):
         """What a reader of the ``language`` site (the active one by default) may see."""
         return self.published().complete_in(language or translation.get_language())
 
+    def refresh_completeness(self):
+        return None  # placeholder until completeness flags land
+
     def with_languages(self):
         """Annotate ``complete_<lang>`` for every language, for switchers and badges."""
         return self.annotate(
