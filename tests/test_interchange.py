@@ -3,10 +3,12 @@
 import copy
 import json
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from reversion.models import Version
 
 from releases.interchange import Importer, ImportFailed
@@ -430,3 +432,225 @@ def test_scheduled_status_and_archived_status_travel(document):
 def test_positions_keep_their_order_and_dates(document):
     Importer(document.write()).run()
     assert Position.objects.count() == 2
+
+
+# Archive scale: streamed, written in batches, the same outcome ----------------------------------
+
+
+def with_releases(data, count, **changes):
+    """``data`` with ``count`` copies of its release, each with a key of its own."""
+    data = copy.deepcopy(data)
+    template = data["releases"][0]
+    data["releases"] = []
+    for i in range(count):
+        release = copy.deepcopy(template)
+        release["key"] = f"release-{i}"
+        release.update(changes)
+        data["releases"].append(release)
+    return data
+
+
+def test_releases_may_come_before_the_photos_and_officials_they_use(document):
+    data = document.data
+    reordered = {"format": data["format"], "releases": data["releases"]}
+    reordered.update(photos=data["photos"], officials=data["officials"])
+    reordered["countries"] = data["countries"]
+    summary = Importer(document.write(reordered)).run()
+    assert summary.created["releases"] == 1 and summary.created["photos"] == 2
+    release = Release.objects.get()
+    assert release.hero_photo.code == "jrs-5105"
+    assert {o.key for o in release.officials.all()} == {"serhii-boiev", "jon-fredriksen"}
+
+
+def test_a_document_larger_than_a_batch_imports_as_a_whole_and_again_changes_nothing(document):
+    path = document.write(with_releases(document.data, 7))
+    summary = Importer(path, batch_size=3).run()
+    assert summary.created["releases"] == 7
+    slugs = list(Release.objects.order_by("pk").values_list("slug_en", flat=True))
+    base = slugs[0]
+    # Made from the same title: unique across batches as within one.
+    assert slugs == [base, *[f"{base}-{n}" for n in range(2, 8)]]
+    assert Block.objects.count() == 7 * 8
+    for release in Release.objects.all():
+        assert Version.objects.get_for_object(release).count() == 1
+    edits = list(Release.objects.order_by("pk").values_list("edit_version", "updated_at"))
+
+    again = Importer(path, batch_size=3).run()
+    assert not again.changed
+    assert again.unchanged["releases"] == 7
+    assert list(Release.objects.order_by("pk").values_list("edit_version", "updated_at")) == edits
+    assert Version.objects.count() == 7 * (1 + 8 + 1)
+
+
+def test_a_duplicate_slug_in_a_later_batch_is_refused_at_its_place(document):
+    data = with_releases(document.data, 5)
+    data["releases"][0]["slug"] = {"en": "same-address"}
+    data["releases"][4]["slug"] = {"en": "same-address"}
+    errors = import_errors_in_batches(document.write(data), batch_size=2)
+    assert errors == ["releases[4].slug.en: Another release already uses this address."]
+    assert database_is_empty()
+
+
+def import_errors_in_batches(path, batch_size) -> list[str]:
+    with pytest.raises(ImportFailed) as failure:
+        Importer(path, batch_size=batch_size).run()
+    return failure.value.errors
+
+
+def test_the_same_key_twice_updates_what_the_first_wrote(document):
+    def change(data):
+        second = copy.deepcopy(data["releases"][0])
+        second["title"]["en"] = "The second word"
+        data["releases"].append(second)
+
+    summary = Importer(document.changed(change)).run()
+    assert Release.objects.get().title_en == "The second word"
+    assert summary.created["releases"] == 1 and summary.updated["releases"] == 1
+
+
+def test_memory_does_not_grow_with_the_number_of_releases(document):
+    """The document is streamed and written in batches: a larger one needs no more memory.
+
+    Releases with large bodies, a small batch: were the document read whole, the peak
+    would grow with it (its parsed text alone is larger than the difference allowed).
+    """
+
+    def peak(count) -> tuple[int, int]:
+        data = with_releases(document.data, count, status="draft", title={}, lead={})
+        paragraph = {"type": "paragraph", "text": {"uk": "Слово " * 1500, "en": "Word " * 1500}}
+        for i, release in enumerate(data["releases"]):
+            release["key"] = f"large-{count}-{i}"
+            release["body"] = [copy.deepcopy(paragraph) for _ in range(4)]
+        path = document.write(data)
+        tracemalloc.reset_peak()
+        Importer(path, batch_size=5).run()
+        return tracemalloc.get_traced_memory()[1], path.stat().st_size
+
+    tracemalloc.start()
+    try:
+        small_peak, small_size = peak(10)
+        large_peak, large_size = peak(50)
+    finally:
+        tracemalloc.stop()
+    assert large_size - small_size > 2_000_000
+    assert large_peak - small_peak < (large_size - small_size) / 4, (small_peak, large_peak)
+    assert Release.objects.count() == 60
+
+
+def test_a_syntax_error_past_the_first_kilobytes_is_reported_at_its_line(document):
+    data = json.dumps(document.data, ensure_ascii=False, indent=1)
+    # Far enough in that the parser has read several chunks; a missing comma.
+    text = data.replace('"format"', '"_padding": "' + "ї" * 100_000 + '",\n"format"', 1)
+    text = text.replace('"status": "published",', '"status": "published"', 1)
+    path = document.folder / "broken.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    errors = import_errors(path)
+    # The column is that of the character the parser stopped at: the last of the token
+    # it could not take (the closing quote of "title").
+    line = text.splitlines()[expected.value.lineno - 1]
+    column = line.index('"title":') + len('"title"')
+    assert errors == [
+        f"broken.json: not valid JSON (line {expected.value.lineno}, column {column}: "
+        "after key and value, inside map, I expect ',' or '}')"
+    ]
+
+
+def test_a_section_that_is_not_a_list_is_refused(document):
+    errors = import_errors(document.changed(lambda d: d.update(photos={"item": {}})))
+    assert "photos: expected a list" in errors
+
+
+def test_an_error_leaves_no_file_behind(document, settings):
+    path = document.changed(lambda d: d["releases"][0]["body"][2].update(photo="jrs-9999"))
+    import_errors(path)
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_progress_counts_every_record_up_to_the_total(document):
+    calls = []
+    Importer(document.write(), progress=lambda done, total: calls.append((done, total))).run()
+    assert calls[-1] == (8, 8)  # 3 countries, 2 officials, 2 photos, 1 release
+    assert [done for done, _total in calls] == sorted(done for done, _total in calls)
+
+
+def test_text_stamps_follow_each_language_and_are_not_an_edit(document):
+    Importer(document.write()).run()
+    release = Release.objects.get()
+    for lang in ("uk", "en"):
+        assert getattr(release, f"text_hash_{lang}") == release.text_fingerprint(lang)
+    stamped_uk, version = release.text_changed_uk, release.edit_version
+
+    def change(data):
+        data["releases"][0]["body"][0]["text"]["en"] = "A corrected English paragraph."
+
+    summary = Importer(document.changed(change)).run()
+    release.refresh_from_db()
+    assert summary.updated == {"releases": 1}
+    assert release.text_hash_en == release.text_fingerprint("en")
+    assert release.text_changed_en > release.text_changed_uk == stamped_uk
+    assert release.edit_version == version
+
+
+def test_imported_releases_are_found_by_search(document):
+    from releases.search import search
+
+    Importer(document.write()).run()
+    release = Release.objects.get()
+    assert list(search(Release.objects.all(), "munitions", "en")) == [release]
+    assert list(search(Release.objects.all(), "боєприпаси", "uk")) == [release]
+
+
+# Versions: one per imported release, as django-reversion keeps them ---------------------------
+
+
+def test_each_release_gets_a_revision_of_its_own_and_restoring_one_leaves_the_others(
+    document, django_user_model
+):
+    from releases.history import numbered_versions, restore
+
+    data = with_releases(document.data, 2)
+    Importer(document.write(data)).run()
+    for release in data["releases"]:
+        release["title"]["en"] = f"Changed {release['key']}"
+    Importer(document.write(data)).run()
+    first, second = Release.objects.order_by("pk")
+    versions = numbered_versions(first)
+    with translation.override("uk"):
+        comment = translation.gettext("Imported from %(file)s") % {"file": "releases.json"}
+    assert [v.revision.comment for v in versions] == [comment, comment]
+    assert versions[0].revision_id != numbered_versions(second)[0].revision_id
+
+    restore(first, versions[0], django_user_model.objects.create(username="editor"))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.title_en == document.data["releases"][0]["title"]["en"]
+    assert second.title_en == "Changed release-1"
+    assert first.blocks.count() == 8
+
+
+def test_an_imported_version_holds_what_django_reversion_would_have_saved(document):
+    from django.core import serializers
+
+    from releases.history import blocks_of
+
+    Importer(document.write()).run()
+    release = Release.objects.get()
+    with translation.override("en"):
+        expected = {
+            (type(obj).__name__, obj.pk): json.loads(serializers.serialize("json", [obj]))
+            for obj in (release, *release.blocks.all(), *release.taggedrelease_set.all())
+        }
+    version = Version.objects.get_for_object(release).get()
+    saved = {
+        (v.content_type.model_class().__name__, int(v.object_id)): json.loads(v.serialized_data)
+        for v in version.revision.version_set.all()
+    }
+    for data in (*expected.values(), *saved.values()):
+        for name in ("officials", "countries"):
+            if name in data[0]["fields"]:
+                data[0]["fields"][name] = sorted(data[0]["fields"][name])
+    assert saved == expected
+    assert [b["kind"] for b in blocks_of(version)] == [b.kind for b in release.blocks.all()]

@@ -324,3 +324,28 @@ def test_a_cache_server_that_is_down_costs_speed_not_pages(settings, client, sto
     story.title_en = "Saved while the cache was down"
     story.save()
     assert "Saved while the cache was down" in get(client, "/en/releases/")[1]
+
+
+def test_an_import_renews_cached_pages(client, tmp_path, story):
+    import json
+
+    from releases.interchange.importer import Importer
+
+    read_all(client, ["/en/releases/"])
+    document = {
+        "format": "mod-press/1",
+        "releases": [
+            {
+                "key": "imported-now",
+                "status": "published",
+                "published_at": "2025-03-01T10:00:00+02:00",
+                "title": {"uk": "Імпортований реліз", "en": "Imported statement"},
+                "lead": {"uk": "Лід.", "en": "Lead."},
+                "body": [{"type": "paragraph", "text": {"uk": "Абзац.", "en": "Paragraph."}}],
+            }
+        ],
+    }
+    path = tmp_path / "releases.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    Importer(path).run()
+    assert "Imported statement" in get(client, "/en/releases/")[1]

@@ -326,32 +326,43 @@ class Release(models.Model):
         OUTDATED = "outdated", _("out of date")
         UP_TO_DATE = "up_to_date", _("up to date")
 
-    def text_fingerprint(self, language) -> str:
-        """A digest of every text of the release in ``language``, blocks included."""
+    def text_fingerprint(self, language, blocks=None) -> str:
+        """A digest of every text of the release in ``language``, blocks included.
+
+        ``blocks``, the release's blocks in order, spare a query when they are at hand.
+        """
         parts = [getattr(self, f"title_{language}") or "", getattr(self, f"lead_{language}") or ""]
-        parts += [
-            text or ""
-            for text in Block.objects.filter(release=self)
-            .order_by("position", "pk")
-            .values_list(f"text_{language}", flat=True)
-        ]
+        if blocks is None:
+            texts = (
+                Block.objects.filter(release=self)
+                .order_by("position", "pk")
+                .values_list(f"text_{language}", flat=True)
+            )
+        else:
+            texts = [getattr(block, f"text_{language}") for block in blocks]
+        parts += [text or "" for text in texts]
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
+
+    def text_stamp_changes(self, when, blocks=None) -> dict:
+        """The stamps to change, per language whose texts differ from its last stamp."""
+        changes = {}
+        for lang in LANGUAGES:
+            digest = self.text_fingerprint(lang, blocks)
+            if digest != getattr(self, f"text_hash_{lang}"):
+                changes[f"text_hash_{lang}"] = digest
+                changes[f"text_changed_{lang}"] = when
+        return changes
 
     def refresh_text_stamps(self, when=None):
         """Note, per language, when its texts changed, and reindex the release for search.
 
-        Call once the blocks are saved: the admin, the importer and restores do.
+        Call once the blocks are saved: the admin and restores do (the importer does the
+        same for a batch of releases at once).
         """
         from releases.search import index_release
 
         index_release(self)
-        when = when or timezone.now()
-        changes = {}
-        for lang in LANGUAGES:
-            digest = self.text_fingerprint(lang)
-            if digest != getattr(self, f"text_hash_{lang}"):
-                changes[f"text_hash_{lang}"] = digest
-                changes[f"text_changed_{lang}"] = when
+        changes = self.text_stamp_changes(when or timezone.now())
         if changes:
             for name, value in changes.items():
                 setattr(self, name, value)
