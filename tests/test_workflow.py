@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from releases.history import numbered_versions
-from releases.models import PreviewLink, Release
+from releases.models import Country, Official, Photo, Position, PreviewLink, Release, Tag
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 from .factories import add_paragraph, make_release
@@ -810,3 +810,291 @@ def test_press_officer_cannot_change_a_photo_or_official_a_public_release_shows(
 def test_the_admin_is_under_the_content_security_policy_too(people):
     response = client_for(people["editor"]).get("/admin/releases/release/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# Shared materials: once a release under review or public shows them, they are the editors'
+
+
+def release_in(state, **fields):
+    """A release in ``state``: draft, in_review, scheduled, published or archived (two ways)."""
+    Status = Release.Status
+    states = {
+        "draft": {"published": False},
+        "in_review": {"published": False, "status": Status.IN_REVIEW},
+        "scheduled": {
+            "published": False,
+            "status": Status.SCHEDULED,
+            "published_at": timezone.now() + timedelta(days=2),
+        },
+        "published": {},
+        "archived_with_notice": {
+            "status": Status.ARCHIVED,
+            "archive_mode": Release.ArchiveMode.NOTICE,
+            "archive_reason_uk": "Застаріло.",
+            "archive_reason_en": "Out of date.",
+        },
+        "archived_with_redirect": {
+            "status": Status.ARCHIVED,
+            "archive_mode": Release.ArchiveMode.REDIRECT,
+        },
+    }
+    return make_release(**states[state], **fields)
+
+
+# Whether a release in each state puts what it shows in the editors' hands.
+STATES = {
+    "draft": False,
+    "in_review": True,
+    "scheduled": True,
+    "published": True,
+    "archived_with_notice": True,
+    "archived_with_redirect": False,
+}
+
+
+def editors_only(kind, state):
+    # A photo also keeps its own public page while a redirected release is on record.
+    return STATES[state] or (kind.startswith("photo") and state == "archived_with_redirect")
+
+
+def shared_photo_caption(release):
+    from .factories import make_photo
+
+    photo = make_photo()
+    release.hero_photo = photo
+    release.save()
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "caption_uk",
+        "Підмінений підпис",
+        (lambda: Photo.objects.get(pk=photo.pk).caption_uk),
+    )
+
+
+def shared_photo_alt(release):
+    from .factories import add_photo_block, make_photo
+
+    photo = make_photo()
+    add_photo_block(release, photo)
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "alt_en",
+        "Something else entirely",
+        (lambda: Photo.objects.get(pk=photo.pk).alt_en),
+    )
+
+
+def shared_photo_focal_point(release):
+    from .factories import make_photo
+
+    photo = make_photo()
+    release.hero_photo = photo
+    release.save()
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "focal_x",
+        "0.9",
+        (lambda: str(Photo.objects.get(pk=photo.pk).focal_x)),
+    )
+
+
+def shared_official_listed(release):
+    from .factories import make_official
+
+    official = make_official()
+    release.officials.add(official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "name_en",
+        "Someone Else",
+        (lambda: Official.objects.get(pk=official.pk).name_en),
+    )
+
+
+def shared_official_quoted(release):
+    from .factories import add_quote, make_official
+
+    official = make_official()
+    add_quote(release, official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "name_uk",
+        "Хтось Інший",
+        (lambda: Official.objects.get(pk=official.pk).name_uk),
+    )
+
+
+def shared_position(release):
+    from .factories import make_official, make_position
+
+    official = make_official()
+    position = make_position(official)
+    release.officials.add(official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "positions-0-title_en",
+        "Minister of Everything",
+        lambda: Position.objects.get(pk=position.pk).title_en,
+    )
+
+
+def shared_tag(release):
+    from .factories import make_tag
+
+    tag = make_tag()
+    release.tags.add(tag)
+    return (
+        f"/admin/releases/tag/{tag.pk}/change/",
+        "name_en",
+        "Renamed topic",
+        (lambda: Tag.objects.get(pk=tag.pk).name_en),
+    )
+
+
+SHARED = {
+    "photo caption (main photo)": shared_photo_caption,
+    "photo alt text (body photo)": shared_photo_alt,
+    "photo focal point": shared_photo_focal_point,
+    "official named (listed)": shared_official_listed,
+    "official named (quoted)": shared_official_quoted,
+    "official's position": shared_position,
+    "tag name": shared_tag,
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", SHARED)
+def test_press_officer_changes_shared_material_only_while_no_release_under_review_shows_it(
+    people, kind, state
+):
+    url, field, value, read = SHARED[kind](release_in(state))
+    # What a browser would send from the full form (the officer's may be read-only).
+    data = form_data(client_for(people["editor"]), url)
+    assert field in data
+    before = read()
+    data[field] = value
+    response = client_for(people["officer"]).post(url, data)
+    if editors_only(kind, state):
+        assert response.status_code == 403
+        assert read() == before
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert read() == value
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", SHARED)
+def test_editor_changes_shared_material_whatever_shows_it(people, kind, state):
+    url, field, value, read = SHARED[kind](release_in(state))
+    editor = client_for(people["editor"])
+    data = form_data(editor, url)
+    data[field] = value
+    assert editor.post(url, data).status_code == 302
+    assert read() == value
+
+
+@pytest.mark.parametrize("state", [state for state, shown in STATES.items() if shown])
+def test_press_officer_cannot_replace_the_image_of_a_photo_under_review(people, state):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import jpeg_bytes, make_photo
+
+    photo = make_photo()
+    release_in(state, hero_photo=photo)
+    url = f"/admin/releases/photo/{photo.pk}/change/"
+    data = form_data(client_for(people["editor"]), url)
+    data["image"] = SimpleUploadedFile("new.jpg", jpeg_bytes((80, 60), "#aa0000"), "image/jpeg")
+    response = client_for(people["officer"]).post(url, data)
+    assert response.status_code == 403
+    stored = Photo.objects.get(pk=photo.pk)
+    assert stored.image.name == photo.image.name
+    assert (stored.width, stored.height) == (64, 48)
+
+
+def test_press_officer_sees_shared_material_under_review_read_only_and_why(people):
+    from .factories import make_tag
+
+    tag = make_tag()
+    release_in("in_review").tags.add(tag)
+    response = client_for(people["officer"]).get(f"/en/admin/releases/tag/{tag.pk}/change/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find("input", attrs={"name": "name_en"}) is None
+    assert "only editors may change it" in soup.find(class_="messagelist").get_text()
+
+
+@pytest.mark.parametrize("shown_by", ["listed", "position"])
+def test_a_country_a_release_under_review_shows_is_the_editors(people, shown_by):
+    from releases import workflow
+
+    from .factories import make_country, make_official, make_position
+
+    country = make_country("PL")
+    release = release_in("in_review")
+    assert workflow.may_change_shared(people["officer"], country)
+    if shown_by == "listed":
+        release.countries.add(country)
+    else:
+        official = make_official()
+        make_position(official, country="PL")
+        release.officials.add(official)
+    assert not workflow.may_change_shared(people["officer"], country)
+    assert workflow.may_change_shared(people["editor"], country)
+    url = f"/admin/releases/country/{country.pk}/change/"
+    response = client_for(people["officer"]).post(url, {"code": "LT"})
+    assert response.status_code == 403
+    assert Country.objects.get(pk=country.pk).code == "PL"
+    editor = client_for(people["editor"])
+    assert editor.post(url, {**form_data(editor, url), "code": "LT"}).status_code == 302
+    assert Country.objects.get(pk=country.pk).code == "LT"
+
+
+def test_press_officer_may_add_a_position_to_an_official_no_release_under_review_names(people):
+    from .factories import make_official
+
+    official = make_official()
+    release_in("draft").officials.add(official)
+    url = f"/admin/releases/official/{official.pk}/change/"
+    officer = client_for(people["officer"])
+    data = form_data(officer, url)
+    data.update(
+        {
+            "positions-TOTAL_FORMS": "1",
+            "positions-0-title_uk": "Радник",
+            "positions-0-title_en": "Adviser",
+            "positions-0-country": str(make_country_pk("UA")),
+            "positions-0-start": "01.01.2024",
+        }
+    )
+    assert officer.post(url, data).status_code == 302
+    assert official.positions.get().title_en == "Adviser"
+
+
+def make_country_pk(code):
+    from .factories import make_country
+
+    return make_country(code).pk
+
+
+def test_bulk_deletion_spares_tags_a_release_under_review_shows(people):
+    from django.contrib.auth.models import Permission
+
+    from .factories import make_tag
+
+    # Even an officer given the right to delete tags does not delete a live one.
+    officer = people["officer"]
+    officer.user_permissions.add(
+        Permission.objects.get(codename="delete_tag", content_type__app_label="releases")
+    )
+    shown, unused = make_tag(), make_tag()
+    release_in("scheduled").tags.add(shown)
+    client_for(officer).post(
+        "/admin/releases/tag/",
+        {"action": "delete_selected", "_selected_action": [shown.pk, unused.pk], "post": "yes"},
+    )
+    assert Tag.objects.filter(pk=shown.pk).exists()
+    client_for(officer).post(
+        "/admin/releases/tag/",
+        {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"},
+    )
+    assert not Tag.objects.filter(pk=unused.pk).exists()
