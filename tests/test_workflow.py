@@ -1098,3 +1098,140 @@ def test_bulk_deletion_spares_tags_a_release_under_review_shows(people):
         {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"},
     )
     assert not Tag.objects.filter(pk=unused.pk).exists()
+
+
+# Saves and transitions at the same moment ------------------------------------------------
+
+
+def needs_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite runs one writer at a time, so two saves cannot overlap: run on "
+            "PostgreSQL (DATABASE_URL=postgres://…)"
+        )
+
+
+def post_at_once(posts):
+    """POST each ``(client, url, data)`` from its own thread and connection, all at once."""
+    from django.db import connections
+
+    start = threading.Barrier(len(posts))
+    responses, failures = [None] * len(posts), []
+
+    def run(index, client, url, data):
+        try:
+            start.wait()
+            responses[index] = client.post(url, data)
+        except Exception as error:  # reported below, with the thread's own traceback
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, *post)) for index, post in enumerate(posts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    return responses
+
+
+def conflict_warning(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    warning = soup.find("ul", class_="nonfield")
+    return (warning.get_text() if warning else ""), soup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_saves_at_the_same_moment_exactly_one_wins_and_the_other_keeps_its_text(people):
+    needs_postgresql()
+    release = make_release()
+    accounts = [people["editor"], make_user("editor2", EDITOR)]
+    clients = [client_for(user) for user in accounts]
+    url = change_url(release)
+    for trial in range(12):
+        forms = [form_data(client, url) for client in clients]
+        assert forms[0]["loaded_edit_version"] == forms[1]["loaded_edit_version"]
+        titles = [f"Trial {trial} by {user.username}" for user in accounts]
+        versions_before = len(numbered_versions(release))
+        responses = post_at_once(
+            [
+                (client, url, {**form, "title_en": title})
+                for client, form, title in zip(clients, forms, titles, strict=True)
+            ]
+        )
+        release.refresh_from_db()
+        assert release.title_en in titles, f"trial {trial}: neither change survived"
+        winner = titles.index(release.title_en)
+        loser = 1 - winner
+        assert responses[winner].status_code == 302
+        assert responses[loser].status_code == 200, f"trial {trial}: both saves went through"
+        warning, soup = conflict_warning(responses[loser])
+        assert warning.startswith(f"{accounts[winner].username} "), warning
+        assert soup.find("input", attrs={"name": "title_en"})["value"] == titles[loser]
+        assert len(numbered_versions(release)) == versions_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other", ["publish", "reject"])
+def test_two_editors_moving_a_release_at_the_same_moment_move_it_once(people, other):
+    needs_postgresql()
+    accounts = [people["editor"], make_user("editor2", EDITOR)]
+    clients = [client_for(user) for user in accounts]
+    for trial in range(6):
+        release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
+        url = change_url(release)
+        forms = [form_data(client, url) for client in clients]
+        moves = [
+            {"transition": "publish"},
+            {"transition": other, "review_comment": "Додайте цитату."},
+        ]
+        responses = post_at_once(
+            [
+                (client, url, {**form, **move})
+                for client, form, move in zip(clients, forms, moves, strict=True)
+            ]
+        )
+        codes = sorted(response.status_code for response in responses)
+        assert codes == [200, 302], f"trial {trial}: {codes}"
+        winner = [response.status_code for response in responses].index(302)
+        release.refresh_from_db()
+        expected = {"publish": Release.Status.PUBLISHED, "reject": Release.Status.DRAFT}
+        assert release.status == expected[moves[winner]["transition"]]
+        assert len(numbered_versions(release)) == 1  # one move, recorded once
+        warning, _soup = conflict_warning(responses[1 - winner])
+        assert warning.startswith(f"{accounts[winner].username} "), warning
+
+
+def test_a_save_sent_without_its_edit_number_is_refused_as_out_of_date(people):
+    release = make_release()
+    editor = client_for(people["editor"])
+    data = form_data(editor, change_url(release))
+    del data["loaded_edit_version"]  # a forged request, or a page from before the check
+    response = editor.post(change_url(release), {**data, "title_en": "Overwritten blindly"})
+    assert response.status_code == 200
+    warning, soup = conflict_warning(response)
+    assert warning
+    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Overwritten blindly"
+    release.refresh_from_db()
+    assert release.title_en != "Overwritten blindly"
+
+
+def test_restore_keeps_a_publication_committed_after_the_release_was_read(people):
+    from releases import history
+
+    editor = client_for(people["editor"])
+    with reversion.create_revision():
+        release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
+    post_change(editor, release, title_en="Second version")
+    first = numbered_versions(release)[0]
+    read_by_the_restore = Release.objects.get(pk=release.pk)
+    forge_transition(client_for(make_user("editor2", EDITOR)), release, "publish")
+    history.restore(read_by_the_restore, first, people["editor"])
+    release.refresh_from_db()
+    assert release.status == Release.Status.PUBLISHED
+    assert release.title_en != "Second version"

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -216,10 +217,16 @@ class ReleaseFormBase(forms.ModelForm):
         return cleaned
 
     def check_nobody_saved_meanwhile(self):
-        """Refuse to overwrite a save made after this form was opened."""
-        loaded = self.cleaned_data.get("loaded_edit_version")
-        if not self.instance.pk or loaded is None:
+        """Refuse to overwrite a save made after this form was opened.
+
+        The admin reads the release under a row lock for a save (``ReleaseAdmin.get_object``),
+        so this check and the write are one step: of two saves at the same moment, the
+        second waits for the first and is refused here. A form sent without its edit
+        number (forged, or a page from before it existed) counts as out of date.
+        """
+        if not self.instance.pk or "loaded_edit_version" not in self.fields:
             return
+        loaded = self.cleaned_data.get("loaded_edit_version")
         current = (
             Release.objects.filter(pk=self.instance.pk)
             .values("edit_version", "updated_at", "updated_by__username")
@@ -460,6 +467,23 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hero_photo")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The release, locked until the transaction of a save commits.
+
+        Two saves (or transitions) posted at the same moment would both read the same
+        edit number and both pass the check; locking the row before reading it makes the
+        second wait for the first and then see its edit number.
+        """
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            field = Release._meta.pk if from_field is None else Release._meta.get_field(from_field)
+            try:
+                value = field.to_python(object_id)
+                locked = Release.objects.select_for_update().filter(**{field.name: value})
+                list(locked.values_list("pk", flat=True))
+            except (ValidationError, ValueError):
+                return None
+        return super().get_object(request, object_id, from_field)
 
     # Permissions are decided by the workflow, for every request, not by what is shown.
     def has_change_permission(self, request, obj=None):
