@@ -110,6 +110,13 @@ def may_edit(user, release) -> bool:
     )
 
 
+def may_see_preview_links(user, release) -> bool:
+    """Preview links open a release to anyone holding one: its author's and editors' to share."""
+    if not (release and release.pk and user.has_perm("releases.view_previewlink")):
+        return False
+    return is_editor(user) or release.created_by_id == user.pk
+
+
 def releases_in_editors_hands():
     """Releases whose content editors have approved or are approving.
 

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from releases.history import numbered_versions
-from releases.models import Country, Official, Photo, Position, PreviewLink, Release, Tag
+from releases.models import Block, Country, Official, Photo, Position, PreviewLink, Release, Tag
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 from .factories import add_paragraph, make_release
@@ -742,6 +742,7 @@ def test_preview_link_shows_the_releases_photos_and_no_others(client, link):
     assert client.get(stolen).status_code == 404
 
 
+@time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False)  # one token a second
 def test_preview_in_a_language_the_release_is_not_written_in_says_so(client, people):
     draft = make_release(published=False, languages=("uk",), title_uk="Лише чернетка")
     staff = client_for(people["editor"])
@@ -1235,3 +1236,139 @@ def test_restore_keeps_a_publication_committed_after_the_release_was_read(people
     release.refresh_from_db()
     assert release.status == Release.Status.PUBLISHED
     assert release.title_en != "Second version"
+
+
+# What an insider could forge against releases ------------------------------------------------
+
+
+def test_press_officer_cannot_reach_another_release_s_blocks_through_their_own_form(people):
+    officer = client_for(people["officer"])
+    theirs = written_by(make_user("colleague", PRESS_OFFICER))
+    others_block = theirs.blocks.get()
+    own = written_by(people["officer"])
+    data = form_data(officer, change_url(own))
+    data.update({"blocks-0-id": str(others_block.pk), "blocks-0-text_en": "Hijacked paragraph."})
+    officer.post(change_url(own), data)
+    others_block.refresh_from_db()
+    assert others_block.text_en == "First paragraph."
+    assert others_block.release_id == theirs.pk
+    assert not Block.objects.filter(text_en="Hijacked paragraph.").exists()
+
+
+def test_press_officer_cannot_extend_or_withdraw_another_release_s_preview_link(people):
+    officer = client_for(people["officer"])
+    theirs = written_by(make_user("colleague", PRESS_OFFICER))
+    expires = timezone.now() + timedelta(days=2)
+    others_link = PreviewLink.objects.create(release=theirs, expires_at=expires)
+    own = written_by(people["officer"])
+    PreviewLink.objects.create(release=own, expires_at=expires)
+    data = form_data(officer, change_url(own))
+    data.update({"preview_links-0-id": str(others_link.pk), "preview_links-0-revoke": "on"})
+    officer.post(change_url(own), data)
+    others_link.refresh_from_db()
+    assert others_link.revoked_at is None
+    assert others_link.release_id == theirs.pk
+
+
+def test_press_officer_cannot_set_workflow_fields_of_their_own_draft_by_forging_them(people):
+    officer = client_for(people["officer"])
+    own = written_by(people["officer"])
+    target = make_release()
+    data = form_data(officer, change_url(own))
+    data.update(
+        {
+            "status": "published",
+            "review_comment": "Approved by the editor.",
+            "archive_mode": "redirect",
+            "archive_target": str(target.pk),
+            "edit_version": "99",
+            "complete_uk": "on",
+            "key": "forged-key",
+            "created_by": str(people["editor"].pk),
+            "title_en": "Still a draft",
+        }
+    )
+    assert officer.post(change_url(own), data).status_code == 302
+    own.refresh_from_db()
+    assert own.title_en == "Still a draft"  # the save went through, the forgeries did not
+    assert own.status == Release.Status.DRAFT
+    assert own.review_comment == ""
+    assert own.archive_mode == "" and own.archive_target is None
+    assert own.key != "forged-key"
+    assert own.created_by == people["officer"]
+
+
+def test_translator_cannot_add_or_delete_blocks_by_forging_the_formset(people):
+    release = written_by(people["officer"])
+    translator = client_for(people["translator"])
+    data = form_data(translator, change_url(release))
+    data.update(
+        {
+            "blocks-0-DELETE": "on",
+            "blocks-TOTAL_FORMS": "2",
+            "blocks-1-kind": "paragraph",
+            "blocks-1-text_uk": "Вставлений абзац.",
+            "blocks-1-text_en": "An inserted paragraph.",
+            "blocks-1-position": "2",
+        }
+    )
+    translator.post(change_url(release), data)
+    assert [b.text_en for b in release.blocks.all()] == ["First paragraph."]
+
+
+@time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False)  # one token a second
+def test_preview_links_of_a_draft_are_shown_to_its_author_and_editors_only(people):
+    author = people["officer"]
+    release = written_by(author)
+    link = PreviewLink.objects.create(
+        release=release, created_by=author, expires_at=timezone.now() + timedelta(days=3)
+    )
+    path = link.get_absolute_url()
+    colleague = client_for(make_user("colleague", PRESS_OFFICER))
+    assert path not in colleague.get(change_url(release)).content.decode()
+    assert path in client_for(author).get(change_url(release)).content.decode()
+    assert path in client_for(people["editor"]).get(change_url(release)).content.decode()
+    # Once submitted the author reads the form, links included, but changes nothing.
+    release.status = Release.Status.IN_REVIEW
+    release.save()
+    assert path in client_for(author).get(change_url(release)).content.decode()
+
+
+def test_a_preview_link_records_who_made_it(people):
+    officer = client_for(people["officer"])
+    release = written_by(people["officer"])
+    data = form_data(officer, change_url(release))
+    data.update(
+        {
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-note": "Legal",
+            "preview_links-0-expires_at_0": data["preview_links-__prefix__-expires_at_0"],
+            "preview_links-0-expires_at_1": data["preview_links-__prefix__-expires_at_1"],
+        }
+    )
+    assert officer.post(change_url(release), data).status_code == 302
+    assert release.preview_links.get().created_by == people["officer"]
+
+
+def test_a_preview_link_cannot_outlive_the_longest_lifetime(people, settings):
+    settings.PREVIEW_LINK_MAX_DAYS = 30
+    officer = client_for(people["officer"])
+    release = written_by(people["officer"])
+    data = form_data(officer, change_url(release))
+    far = timezone.localtime(timezone.now() + timedelta(days=365 * 10))
+    data.update(
+        {
+            "title_en": "Kept in the form",
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-note": "Forever",
+            "preview_links-0-expires_at_0": far.strftime("%d.%m.%Y"),
+            "preview_links-0-expires_at_1": far.strftime("%H:%M:%S"),
+        }
+    )
+    response = officer.post(change_url(release), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][-1].formset.errors
+    with translation.override("en"):
+        assert "at most 30 days" in str(errors[0]["expires_at"])
+    assert not release.preview_links.exists()
+    assert 'value="Kept in the form"' in response.content.decode()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -99,6 +100,20 @@ class PreviewLinkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["revoke"].initial = bool(self.instance.revoked_at)
+
+    def clean_expires_at(self):
+        # A link is an unauthenticated key to an unpublished text: it must run out.
+        expires_at = self.cleaned_data["expires_at"]
+        longest = settings.PREVIEW_LINK_MAX_DAYS
+        if "expires_at" in self.changed_data and expires_at > timezone.now() + timedelta(
+            days=longest
+        ):
+            raise ValidationError(
+                _("A preview link lasts at most %(days)s days: choose an earlier time."),
+                code="too_long",
+                params={"days": longest},
+            )
+        return expires_at
 
     def save(self, commit=True):
         link = super().save(commit=False)
@@ -459,7 +474,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         if workflow.is_translator_only(request.user):
             return [TranslationBlockInline]
         inlines = [BlockInline]
-        if obj and request.user.has_perm("releases.view_previewlink"):
+        if workflow.may_see_preview_links(request.user, obj):
             inlines.append(PreviewLinkInline)
         if obj and request.user.has_perm("releases.change_changenote"):
             inlines.append(ChangeNoteInline)
@@ -503,6 +518,13 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PreviewLink:
+            for link_form in formset.forms:
+                if not link_form.instance.pk:
+                    link_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
