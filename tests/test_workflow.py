@@ -1208,6 +1208,35 @@ def test_two_editors_moving_a_release_at_the_same_moment_move_it_once(people, ot
         assert warning.startswith(f"{accounts[winner].username} "), warning
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_author_saving_while_an_editor_publishes_neither_unpublishes_nor_slips_in_text(people):
+    needs_postgresql()
+    author, editor = client_for(people["officer"]), client_for(people["editor"])
+    for trial in range(6):
+        release = written_by(people["officer"])
+        url = change_url(release)
+        author_form, editor_form = form_data(author, url), form_data(editor, url)
+        text = f"Slipped in, trial {trial}"
+        saved, published = post_at_once(
+            [
+                (author, url, {**author_form, "title_en": text}),
+                (editor, url, {**editor_form, "transition": "publish"}),
+            ]
+        )
+        release.refresh_from_db()
+        if published.status_code == 302:
+            # The author's save waited for the publication, then found the release
+            # the editor's: refused, and nothing of it reached the public text.
+            assert saved.status_code in (200, 403), f"trial {trial}"
+            assert release.status == Release.Status.PUBLISHED
+            assert release.title_en != text
+        else:
+            assert saved.status_code == 302, f"trial {trial}: neither went through"
+            assert conflict_warning(published)[0].startswith("officer ")
+            assert release.status == Release.Status.DRAFT
+            assert release.title_en == text
+
+
 def test_a_save_sent_without_its_edit_number_is_refused_as_out_of_date(people):
     release = make_release()
     editor = client_for(people["editor"])
