@@ -125,9 +125,14 @@ def compare(old, new) -> list[dict]:
 
 
 def restore(release, version, user):
-    """Bring back ``version``'s texts and relations as a new version; keep the workflow."""
-    current = {field: getattr(release, field) for field in WORKFLOW_FIELDS}
+    """Bring back ``version``'s texts and relations as a new version; keep the workflow.
+
+    The release is locked and read afresh first: a publication or a save committed a
+    moment earlier is kept, and one at the same moment waits for the restore.
+    """
     with transaction.atomic(), reversion.create_revision():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        current = {field: getattr(release, field) for field in WORKFLOW_FIELDS}
         version.revision.revert(delete=True)
         restored = Release.objects.get(pk=release.pk)
         for field, value in current.items():

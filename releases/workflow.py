@@ -2,16 +2,21 @@
 
 Press officers draft and submit; editors publish, schedule, send back and archive.
 Every rule is checked here, on the server, whatever a form offered.
+
+What a release under review or on the public site shows (its photos, officials and their
+positions, tags and countries) is the editors' to change as well: the same photo or
+name appears in every release that uses it, so changing it changes what they approved.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Release
+from .models import Block, Country, Official, Photo, Position, Release, Tag
 
 Status = Release.Status
 
@@ -103,6 +108,67 @@ def may_edit(user, release) -> bool:
     return release.pk is None or (
         release.created_by_id == user.pk and release.status == Status.DRAFT
     )
+
+
+def may_see_preview_links(user, release) -> bool:
+    """Preview links open a release to anyone holding one: its author's and editors' to share."""
+    if not (release and release.pk and user.has_perm("releases.view_previewlink")):
+        return False
+    return is_editor(user) or release.created_by_id == user.pk
+
+
+def releases_in_editors_hands():
+    """Releases whose content editors have approved or are approving.
+
+    In review, scheduled, published, or archived with a notice (the page still shows
+    it). Drafts are their author's; a release archived with a redirect shows nothing.
+    """
+    return Release.objects.filter(
+        Q(status__in=(Status.IN_REVIEW, Status.SCHEDULED, Status.PUBLISHED))
+        | (Q(status=Status.ARCHIVED) & ~Q(archive_mode=Release.ArchiveMode.REDIRECT))
+    )
+
+
+def shown_by_releases_in_editors_hands(obj) -> bool:
+    """Whether a photo, official, position, tag or country is shown by such a release."""
+    if obj is None or obj.pk is None:
+        return False
+    releases = releases_in_editors_hands()
+    if isinstance(obj, Photo):
+        # A photo also keeps its own public page while any release on record shows it.
+        shown = Photo.objects.filter(
+            Q(pk__in=releases.values("hero_photo"))
+            | Q(pk__in=Block.objects.filter(release__in=releases).values("photo"))
+            | Q(pk__in=Photo.objects.published().values("pk"))
+        )
+    elif isinstance(obj, Position):
+        return shown_by_releases_in_editors_hands(obj.official)
+    elif isinstance(obj, Official):
+        shown = Official.objects.named_in(releases)
+    elif isinstance(obj, Tag):
+        shown = Tag.objects.used_in(releases)
+    elif isinstance(obj, Country):
+        # Listed by a release, or the country of a position of an official one names.
+        listed = Release.countries.through.objects.filter(release__in=releases)
+        held = Position.objects.filter(official__in=Official.objects.named_in(releases))
+        shown = Country.objects.filter(
+            Q(pk__in=listed.values("country_id")) | Q(pk__in=held.values("country_id"))
+        )
+    else:
+        raise TypeError(f"not a shared material: {type(obj).__name__}")
+    return shown.filter(pk=obj.pk).exists()
+
+
+def may_change_shared(user, obj) -> bool:
+    """Whether ``user`` may change or delete ``obj``, a material releases share.
+
+    Anyone with the model permission may change what no release in review, scheduled,
+    published or archived with a notice shows; once one does, only editors may: a press
+    officer's change would go live unreviewed. ``obj`` None (a new one) is anyone's.
+    """
+    if is_editor(user):
+        return True
+    return not shown_by_releases_in_editors_hands(obj)
 
 
 def apply(release, name: str, user, *, now=None):

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from releases.history import numbered_versions
-from releases.models import PreviewLink, Release
+from releases.models import Block, Country, Official, Photo, Position, PreviewLink, Release, Tag
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 from .factories import add_paragraph, make_release
@@ -742,6 +742,7 @@ def test_preview_link_shows_the_releases_photos_and_no_others(client, link):
     assert client.get(stolen).status_code == 404
 
 
+@time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False)  # one token a second
 def test_preview_in_a_language_the_release_is_not_written_in_says_so(client, people):
     draft = make_release(published=False, languages=("uk",), title_uk="Лише чернетка")
     staff = client_for(people["editor"])
@@ -810,3 +811,593 @@ def test_press_officer_cannot_change_a_photo_or_official_a_public_release_shows(
 def test_the_admin_is_under_the_content_security_policy_too(people):
     response = client_for(people["editor"]).get("/admin/releases/release/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# Shared materials: once a release under review or public shows them, they are the editors'
+
+
+def release_in(state, **fields):
+    """A release in ``state``: draft, in_review, scheduled, published or archived (two ways)."""
+    Status = Release.Status
+    states = {
+        "draft": {"published": False},
+        "in_review": {"published": False, "status": Status.IN_REVIEW},
+        "scheduled": {
+            "published": False,
+            "status": Status.SCHEDULED,
+            "published_at": timezone.now() + timedelta(days=2),
+        },
+        "published": {},
+        "archived_with_notice": {
+            "status": Status.ARCHIVED,
+            "archive_mode": Release.ArchiveMode.NOTICE,
+            "archive_reason_uk": "Застаріло.",
+            "archive_reason_en": "Out of date.",
+        },
+        "archived_with_redirect": {
+            "status": Status.ARCHIVED,
+            "archive_mode": Release.ArchiveMode.REDIRECT,
+        },
+    }
+    return make_release(**states[state], **fields)
+
+
+# Whether a release in each state puts what it shows in the editors' hands.
+STATES = {
+    "draft": False,
+    "in_review": True,
+    "scheduled": True,
+    "published": True,
+    "archived_with_notice": True,
+    "archived_with_redirect": False,
+}
+
+
+def editors_only(kind, state):
+    # A photo also keeps its own public page while a redirected release is on record.
+    return STATES[state] or (kind.startswith("photo") and state == "archived_with_redirect")
+
+
+def shared_photo_caption(release):
+    from .factories import make_photo
+
+    photo = make_photo()
+    release.hero_photo = photo
+    release.save()
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "caption_uk",
+        "Підмінений підпис",
+        (lambda: Photo.objects.get(pk=photo.pk).caption_uk),
+    )
+
+
+def shared_photo_alt(release):
+    from .factories import add_photo_block, make_photo
+
+    photo = make_photo()
+    add_photo_block(release, photo)
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "alt_en",
+        "Something else entirely",
+        (lambda: Photo.objects.get(pk=photo.pk).alt_en),
+    )
+
+
+def shared_photo_focal_point(release):
+    from .factories import make_photo
+
+    photo = make_photo()
+    release.hero_photo = photo
+    release.save()
+    return (
+        f"/admin/releases/photo/{photo.pk}/change/",
+        "focal_x",
+        "0.9",
+        (lambda: str(Photo.objects.get(pk=photo.pk).focal_x)),
+    )
+
+
+def shared_official_listed(release):
+    from .factories import make_official
+
+    official = make_official()
+    release.officials.add(official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "name_en",
+        "Someone Else",
+        (lambda: Official.objects.get(pk=official.pk).name_en),
+    )
+
+
+def shared_official_quoted(release):
+    from .factories import add_quote, make_official
+
+    official = make_official()
+    add_quote(release, official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "name_uk",
+        "Хтось Інший",
+        (lambda: Official.objects.get(pk=official.pk).name_uk),
+    )
+
+
+def shared_position(release):
+    from .factories import make_official, make_position
+
+    official = make_official()
+    position = make_position(official)
+    release.officials.add(official)
+    return (
+        f"/admin/releases/official/{official.pk}/change/",
+        "positions-0-title_en",
+        "Minister of Everything",
+        lambda: Position.objects.get(pk=position.pk).title_en,
+    )
+
+
+def shared_tag(release):
+    from .factories import make_tag
+
+    tag = make_tag()
+    release.tags.add(tag)
+    return (
+        f"/admin/releases/tag/{tag.pk}/change/",
+        "name_en",
+        "Renamed topic",
+        (lambda: Tag.objects.get(pk=tag.pk).name_en),
+    )
+
+
+SHARED = {
+    "photo caption (main photo)": shared_photo_caption,
+    "photo alt text (body photo)": shared_photo_alt,
+    "photo focal point": shared_photo_focal_point,
+    "official named (listed)": shared_official_listed,
+    "official named (quoted)": shared_official_quoted,
+    "official's position": shared_position,
+    "tag name": shared_tag,
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", SHARED)
+def test_press_officer_changes_shared_material_only_while_no_release_under_review_shows_it(
+    people, kind, state
+):
+    url, field, value, read = SHARED[kind](release_in(state))
+    # What a browser would send from the full form (the officer's may be read-only).
+    data = form_data(client_for(people["editor"]), url)
+    assert field in data
+    before = read()
+    data[field] = value
+    response = client_for(people["officer"]).post(url, data)
+    if editors_only(kind, state):
+        assert response.status_code == 403
+        assert read() == before
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert read() == value
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", SHARED)
+def test_editor_changes_shared_material_whatever_shows_it(people, kind, state):
+    url, field, value, read = SHARED[kind](release_in(state))
+    editor = client_for(people["editor"])
+    data = form_data(editor, url)
+    data[field] = value
+    assert editor.post(url, data).status_code == 302
+    assert read() == value
+
+
+@pytest.mark.parametrize("state", [state for state, shown in STATES.items() if shown])
+def test_press_officer_cannot_replace_the_image_of_a_photo_under_review(people, state):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import jpeg_bytes, make_photo
+
+    photo = make_photo()
+    release_in(state, hero_photo=photo)
+    url = f"/admin/releases/photo/{photo.pk}/change/"
+    data = form_data(client_for(people["editor"]), url)
+    data["image"] = SimpleUploadedFile("new.jpg", jpeg_bytes((80, 60), "#aa0000"), "image/jpeg")
+    response = client_for(people["officer"]).post(url, data)
+    assert response.status_code == 403
+    stored = Photo.objects.get(pk=photo.pk)
+    assert stored.image.name == photo.image.name
+    assert (stored.width, stored.height) == (64, 48)
+
+
+def test_press_officer_sees_shared_material_under_review_read_only_and_why(people):
+    from .factories import make_tag
+
+    tag = make_tag()
+    release_in("in_review").tags.add(tag)
+    response = client_for(people["officer"]).get(f"/en/admin/releases/tag/{tag.pk}/change/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find("input", attrs={"name": "name_en"}) is None
+    assert "only editors may change it" in soup.find(class_="messagelist").get_text()
+
+
+@pytest.mark.parametrize("shown_by", ["listed", "position"])
+def test_a_country_a_release_under_review_shows_is_the_editors(people, shown_by):
+    from releases import workflow
+
+    from .factories import make_country, make_official, make_position
+
+    country = make_country("PL")
+    release = release_in("in_review")
+    assert workflow.may_change_shared(people["officer"], country)
+    if shown_by == "listed":
+        release.countries.add(country)
+    else:
+        official = make_official()
+        make_position(official, country="PL")
+        release.officials.add(official)
+    assert not workflow.may_change_shared(people["officer"], country)
+    assert workflow.may_change_shared(people["editor"], country)
+    url = f"/admin/releases/country/{country.pk}/change/"
+    response = client_for(people["officer"]).post(url, {"code": "LT"})
+    assert response.status_code == 403
+    assert Country.objects.get(pk=country.pk).code == "PL"
+    editor = client_for(people["editor"])
+    assert editor.post(url, {**form_data(editor, url), "code": "LT"}).status_code == 302
+    assert Country.objects.get(pk=country.pk).code == "LT"
+
+
+def test_press_officer_may_add_a_position_to_an_official_no_release_under_review_names(people):
+    from .factories import make_official
+
+    official = make_official()
+    release_in("draft").officials.add(official)
+    url = f"/admin/releases/official/{official.pk}/change/"
+    officer = client_for(people["officer"])
+    data = form_data(officer, url)
+    data.update(
+        {
+            "positions-TOTAL_FORMS": "1",
+            "positions-0-title_uk": "Радник",
+            "positions-0-title_en": "Adviser",
+            "positions-0-country": str(make_country_pk("UA")),
+            "positions-0-start": "01.01.2024",
+        }
+    )
+    assert officer.post(url, data).status_code == 302
+    assert official.positions.get().title_en == "Adviser"
+
+
+def make_country_pk(code):
+    from .factories import make_country
+
+    return make_country(code).pk
+
+
+def test_bulk_deletion_spares_tags_a_release_under_review_shows(people):
+    from django.contrib.auth.models import Permission
+
+    from .factories import make_tag
+
+    # Even an officer given the right to delete tags does not delete a live one.
+    officer = people["officer"]
+    officer.user_permissions.add(
+        Permission.objects.get(codename="delete_tag", content_type__app_label="releases")
+    )
+    shown, unused = make_tag(), make_tag()
+    release_in("scheduled").tags.add(shown)
+    client_for(officer).post(
+        "/admin/releases/tag/",
+        {"action": "delete_selected", "_selected_action": [shown.pk, unused.pk], "post": "yes"},
+    )
+    assert Tag.objects.filter(pk=shown.pk).exists()
+    client_for(officer).post(
+        "/admin/releases/tag/",
+        {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"},
+    )
+    assert not Tag.objects.filter(pk=unused.pk).exists()
+
+
+# Saves and transitions at the same moment ------------------------------------------------
+
+
+def needs_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite runs one writer at a time, so two saves cannot overlap: run on "
+            "PostgreSQL (DATABASE_URL=postgres://…)"
+        )
+
+
+def post_at_once(posts):
+    """POST each ``(client, url, data)`` from its own thread and connection, all at once."""
+    from django.db import connections
+
+    start = threading.Barrier(len(posts))
+    responses, failures = [None] * len(posts), []
+
+    def run(index, client, url, data):
+        try:
+            start.wait()
+            responses[index] = client.post(url, data)
+        except Exception as error:  # reported below, with the thread's own traceback
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, *post)) for index, post in enumerate(posts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    return responses
+
+
+def conflict_warning(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    warning = soup.find("ul", class_="nonfield")
+    return (warning.get_text() if warning else ""), soup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_saves_at_the_same_moment_exactly_one_wins_and_the_other_keeps_its_text(people):
+    needs_postgresql()
+    release = make_release()
+    accounts = [people["editor"], make_user("editor2", EDITOR)]
+    clients = [client_for(user) for user in accounts]
+    url = change_url(release)
+    for trial in range(12):
+        forms = [form_data(client, url) for client in clients]
+        assert forms[0]["loaded_edit_version"] == forms[1]["loaded_edit_version"]
+        titles = [f"Trial {trial} by {user.username}" for user in accounts]
+        versions_before = len(numbered_versions(release))
+        responses = post_at_once(
+            [
+                (client, url, {**form, "title_en": title})
+                for client, form, title in zip(clients, forms, titles, strict=True)
+            ]
+        )
+        release.refresh_from_db()
+        assert release.title_en in titles, f"trial {trial}: neither change survived"
+        winner = titles.index(release.title_en)
+        loser = 1 - winner
+        assert responses[winner].status_code == 302
+        assert responses[loser].status_code == 200, f"trial {trial}: both saves went through"
+        warning, soup = conflict_warning(responses[loser])
+        assert warning.startswith(f"{accounts[winner].username} "), warning
+        assert soup.find("input", attrs={"name": "title_en"})["value"] == titles[loser]
+        assert len(numbered_versions(release)) == versions_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other", ["publish", "reject"])
+def test_two_editors_moving_a_release_at_the_same_moment_move_it_once(people, other):
+    needs_postgresql()
+    accounts = [people["editor"], make_user("editor2", EDITOR)]
+    clients = [client_for(user) for user in accounts]
+    for trial in range(6):
+        release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
+        url = change_url(release)
+        forms = [form_data(client, url) for client in clients]
+        moves = [
+            {"transition": "publish"},
+            {"transition": other, "review_comment": "Додайте цитату."},
+        ]
+        responses = post_at_once(
+            [
+                (client, url, {**form, **move})
+                for client, form, move in zip(clients, forms, moves, strict=True)
+            ]
+        )
+        codes = sorted(response.status_code for response in responses)
+        assert codes == [200, 302], f"trial {trial}: {codes}"
+        winner = [response.status_code for response in responses].index(302)
+        release.refresh_from_db()
+        expected = {"publish": Release.Status.PUBLISHED, "reject": Release.Status.DRAFT}
+        assert release.status == expected[moves[winner]["transition"]]
+        assert len(numbered_versions(release)) == 1  # one move, recorded once
+        warning, _soup = conflict_warning(responses[1 - winner])
+        assert warning.startswith(f"{accounts[winner].username} "), warning
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_author_saving_while_an_editor_publishes_neither_unpublishes_nor_slips_in_text(people):
+    needs_postgresql()
+    author, editor = client_for(people["officer"]), client_for(people["editor"])
+    for trial in range(6):
+        release = written_by(people["officer"])
+        url = change_url(release)
+        author_form, editor_form = form_data(author, url), form_data(editor, url)
+        text = f"Slipped in, trial {trial}"
+        saved, published = post_at_once(
+            [
+                (author, url, {**author_form, "title_en": text}),
+                (editor, url, {**editor_form, "transition": "publish"}),
+            ]
+        )
+        release.refresh_from_db()
+        if published.status_code == 302:
+            # The author's save waited for the publication, then found the release
+            # the editor's: refused, and nothing of it reached the public text.
+            assert saved.status_code in (200, 403), f"trial {trial}"
+            assert release.status == Release.Status.PUBLISHED
+            assert release.title_en != text
+        else:
+            assert saved.status_code == 302, f"trial {trial}: neither went through"
+            assert conflict_warning(published)[0].startswith("officer ")
+            assert release.status == Release.Status.DRAFT
+            assert release.title_en == text
+
+
+def test_a_save_sent_without_its_edit_number_is_refused_as_out_of_date(people):
+    release = make_release()
+    editor = client_for(people["editor"])
+    data = form_data(editor, change_url(release))
+    del data["loaded_edit_version"]  # a forged request, or a page from before the check
+    response = editor.post(change_url(release), {**data, "title_en": "Overwritten blindly"})
+    assert response.status_code == 200
+    warning, soup = conflict_warning(response)
+    assert warning
+    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Overwritten blindly"
+    release.refresh_from_db()
+    assert release.title_en != "Overwritten blindly"
+
+
+def test_restore_keeps_a_publication_committed_after_the_release_was_read(people):
+    from releases import history
+
+    editor = client_for(people["editor"])
+    with reversion.create_revision():
+        release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
+    post_change(editor, release, title_en="Second version")
+    first = numbered_versions(release)[0]
+    read_by_the_restore = Release.objects.get(pk=release.pk)
+    forge_transition(client_for(make_user("editor2", EDITOR)), release, "publish")
+    history.restore(read_by_the_restore, first, people["editor"])
+    release.refresh_from_db()
+    assert release.status == Release.Status.PUBLISHED
+    assert release.title_en != "Second version"
+
+
+# What an insider could forge against releases ------------------------------------------------
+
+
+def test_press_officer_cannot_reach_another_release_s_blocks_through_their_own_form(people):
+    officer = client_for(people["officer"])
+    theirs = written_by(make_user("colleague", PRESS_OFFICER))
+    others_block = theirs.blocks.get()
+    own = written_by(people["officer"])
+    data = form_data(officer, change_url(own))
+    data.update({"blocks-0-id": str(others_block.pk), "blocks-0-text_en": "Hijacked paragraph."})
+    officer.post(change_url(own), data)
+    others_block.refresh_from_db()
+    assert others_block.text_en == "First paragraph."
+    assert others_block.release_id == theirs.pk
+    assert not Block.objects.filter(text_en="Hijacked paragraph.").exists()
+
+
+def test_press_officer_cannot_extend_or_withdraw_another_release_s_preview_link(people):
+    officer = client_for(people["officer"])
+    theirs = written_by(make_user("colleague", PRESS_OFFICER))
+    expires = timezone.now() + timedelta(days=2)
+    others_link = PreviewLink.objects.create(release=theirs, expires_at=expires)
+    own = written_by(people["officer"])
+    PreviewLink.objects.create(release=own, expires_at=expires)
+    data = form_data(officer, change_url(own))
+    data.update({"preview_links-0-id": str(others_link.pk), "preview_links-0-revoke": "on"})
+    officer.post(change_url(own), data)
+    others_link.refresh_from_db()
+    assert others_link.revoked_at is None
+    assert others_link.release_id == theirs.pk
+
+
+def test_press_officer_cannot_set_workflow_fields_of_their_own_draft_by_forging_them(people):
+    officer = client_for(people["officer"])
+    own = written_by(people["officer"])
+    target = make_release()
+    data = form_data(officer, change_url(own))
+    data.update(
+        {
+            "status": "published",
+            "review_comment": "Approved by the editor.",
+            "archive_mode": "redirect",
+            "archive_target": str(target.pk),
+            "edit_version": "99",
+            "complete_uk": "on",
+            "key": "forged-key",
+            "created_by": str(people["editor"].pk),
+            "title_en": "Still a draft",
+        }
+    )
+    assert officer.post(change_url(own), data).status_code == 302
+    own.refresh_from_db()
+    assert own.title_en == "Still a draft"  # the save went through, the forgeries did not
+    assert own.status == Release.Status.DRAFT
+    assert own.review_comment == ""
+    assert own.archive_mode == "" and own.archive_target is None
+    assert own.key != "forged-key"
+    assert own.created_by == people["officer"]
+
+
+def test_translator_cannot_add_or_delete_blocks_by_forging_the_formset(people):
+    release = written_by(people["officer"])
+    translator = client_for(people["translator"])
+    data = form_data(translator, change_url(release))
+    data.update(
+        {
+            "blocks-0-DELETE": "on",
+            "blocks-TOTAL_FORMS": "2",
+            "blocks-1-kind": "paragraph",
+            "blocks-1-text_uk": "Вставлений абзац.",
+            "blocks-1-text_en": "An inserted paragraph.",
+            "blocks-1-position": "2",
+        }
+    )
+    translator.post(change_url(release), data)
+    assert [b.text_en for b in release.blocks.all()] == ["First paragraph."]
+
+
+@time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False)  # one token a second
+def test_preview_links_of_a_draft_are_shown_to_its_author_and_editors_only(people):
+    author = people["officer"]
+    release = written_by(author)
+    link = PreviewLink.objects.create(
+        release=release, created_by=author, expires_at=timezone.now() + timedelta(days=3)
+    )
+    path = link.get_absolute_url()
+    colleague = client_for(make_user("colleague", PRESS_OFFICER))
+    assert path not in colleague.get(change_url(release)).content.decode()
+    assert path in client_for(author).get(change_url(release)).content.decode()
+    assert path in client_for(people["editor"]).get(change_url(release)).content.decode()
+    # Once submitted the author reads the form, links included, but changes nothing.
+    release.status = Release.Status.IN_REVIEW
+    release.save()
+    assert path in client_for(author).get(change_url(release)).content.decode()
+
+
+def test_a_preview_link_records_who_made_it(people):
+    officer = client_for(people["officer"])
+    release = written_by(people["officer"])
+    data = form_data(officer, change_url(release))
+    data.update(
+        {
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-note": "Legal",
+            "preview_links-0-expires_at_0": data["preview_links-__prefix__-expires_at_0"],
+            "preview_links-0-expires_at_1": data["preview_links-__prefix__-expires_at_1"],
+        }
+    )
+    assert officer.post(change_url(release), data).status_code == 302
+    assert release.preview_links.get().created_by == people["officer"]
+
+
+def test_a_preview_link_cannot_outlive_the_longest_lifetime(people, settings):
+    settings.PREVIEW_LINK_MAX_DAYS = 30
+    officer = client_for(people["officer"])
+    release = written_by(people["officer"])
+    data = form_data(officer, change_url(release))
+    far = timezone.localtime(timezone.now() + timedelta(days=365 * 10))
+    data.update(
+        {
+            "title_en": "Kept in the form",
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-note": "Forever",
+            "preview_links-0-expires_at_0": far.strftime("%d.%m.%Y"),
+            "preview_links-0-expires_at_1": far.strftime("%H:%M:%S"),
+        }
+    )
+    response = officer.post(change_url(release), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][-1].formset.errors
+    with translation.override("en"):
+        assert "at most 30 days" in str(errors[0]["expires_at"])
+    assert not release.preview_links.exists()
+    assert 'value="Kept in the form"' in response.content.decode()

@@ -157,6 +157,9 @@ SITE_NAME = {
 # The public address of the site, for links that leave it (preview links, feeds, e-mail).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The longest a preview link may stay valid (7 days is offered by default).
+PREVIEW_LINK_MAX_DAYS = env.int("PREVIEW_LINK_MAX_DAYS", default=30)
+
 RELEASES_PER_PAGE = 12
 
 LOGGING = {

@@ -1,7 +1,13 @@
 """Helpers shared by the admin modules."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from releases import workflow
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -19,3 +25,46 @@ def thumbnail(photo, size=80):
         photo.rendition_url(f"w{photo.widths()[0]}", "jpg"),
         size,
     )
+
+
+class SharedMaterialAdmin:
+    """Photos, officials, tags, countries: the editors' once a release under review shows one.
+
+    ``workflow.may_change_shared`` decides, for every request that could write: the change
+    form and its POST (a refused one is read-only), deletion one by one or in bulk.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.may_change_shared(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_change_shared(
+            request.user, obj
+        )
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk action checks the model permission only; name what it may not delete.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not workflow.may_change_shared(request.user, obj) for obj in objs):
+            perms_needed = {*perms_needed, self.model._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        if any(not workflow.may_change_shared(request.user, obj) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not workflow.may_change_shared(request.user, obj):
+                messages.info(
+                    request,
+                    gettext(
+                        "A release in review, scheduled or on the site shows this, so only "
+                        "editors may change it now: ask an editor."
+                    ),
+                )
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_list
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from releases.models import Country, Official, Position, Release
+from releases import workflow
+from releases.models import Country, Official, Position
 
-from .common import side_by_side
+from .common import SharedMaterialAdmin, side_by_side
 
 
 class PositionInline(TranslationTabularInline):
@@ -25,9 +26,25 @@ class PositionInline(TranslationTabularInline):
     ]
     autocomplete_fields = ["country"]
 
+    # ``obj`` is the official: its positions are the editors' when it is.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and workflow.may_change_shared(
+            request.user, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.may_change_shared(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_change_shared(
+            request.user, obj
+        )
+
 
 @admin.register(Official)
-class OfficialAdmin(TranslationAdmin):
+class OfficialAdmin(SharedMaterialAdmin, TranslationAdmin):
     inlines = [PositionInline]
     list_display = ["__str__", "current_title", "release_count"]
     search_fields = ["name_uk", "name_en", "key"]
@@ -45,17 +62,6 @@ class OfficialAdmin(TranslationAdmin):
             .annotate(release_total=Count("releases", distinct=True))
         )
 
-    def has_change_permission(self, request, obj=None):
-        """An official named in a public release is changed by editors only: it is live."""
-        live = Official.objects.named_in(Release.objects.published())
-        if (
-            obj is not None
-            and not request.user.has_perm("releases.publish_release")
-            and live.filter(pk=obj.pk).exists()
-        ):
-            return False
-        return super().has_change_permission(request, obj)
-
     @admin.display(description=_("current position"))
     def current_title(self, official):
         position = official.current_position
@@ -67,7 +73,7 @@ class OfficialAdmin(TranslationAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SharedMaterialAdmin, admin.ModelAdmin):
     list_display = ["__str__", "code"]
     search_fields = ["code"]
 

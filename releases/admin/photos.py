@@ -17,7 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from releases.imaging import prepare_photo
 from releases.models import Block, Photo, Release
 
-from .common import side_by_side, thumbnail
+from .common import SharedMaterialAdmin, side_by_side, thumbnail
 
 
 class PhotoFileField(forms.FileField):
@@ -106,7 +106,7 @@ class BatchUploadForm(forms.Form):
 
 
 @admin.register(Photo)
-class PhotoAdmin(TranslationAdmin):
+class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
     form = PhotoAdminForm
     list_display = ["preview", "code", "caption_uk", "caption_en", "alt_uk", "alt_en", "used_in"]
     search_fields = ["code", "caption_uk", "caption_en", "alt_uk", "alt_en"]
@@ -164,16 +164,6 @@ class PhotoAdmin(TranslationAdmin):
             '<a href="{}">{}</a>',
             ((reverse("admin:releases_release_change", args=[r.pk]), r) for r in releases),
         )
-
-    def has_change_permission(self, request, obj=None):
-        """A photo a public release shows is changed by editors only: it is live."""
-        if (
-            obj is not None
-            and not request.user.has_perm("releases.publish_release")
-            and Photo.objects.published().filter(pk=obj.pk).exists()
-        ):
-            return False
-        return super().has_change_permission(request, obj)
 
     def get_deleted_objects(self, objs, request):
         """Name the releases that use a photo, not their body blocks, when deletion is refused."""

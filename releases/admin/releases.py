@@ -5,9 +5,11 @@ from datetime import timedelta
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -98,6 +100,20 @@ class PreviewLinkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["revoke"].initial = bool(self.instance.revoked_at)
+
+    def clean_expires_at(self):
+        # A link is an unauthenticated key to an unpublished text: it must run out.
+        expires_at = self.cleaned_data["expires_at"]
+        longest = settings.PREVIEW_LINK_MAX_DAYS
+        if "expires_at" in self.changed_data and expires_at > timezone.now() + timedelta(
+            days=longest
+        ):
+            raise ValidationError(
+                _("A preview link lasts at most %(days)s days: choose an earlier time."),
+                code="too_long",
+                params={"days": longest},
+            )
+        return expires_at
 
     def save(self, commit=True):
         link = super().save(commit=False)
@@ -216,10 +232,16 @@ class ReleaseFormBase(forms.ModelForm):
         return cleaned
 
     def check_nobody_saved_meanwhile(self):
-        """Refuse to overwrite a save made after this form was opened."""
-        loaded = self.cleaned_data.get("loaded_edit_version")
-        if not self.instance.pk or loaded is None:
+        """Refuse to overwrite a save made after this form was opened.
+
+        The admin reads the release under a row lock for a save (``ReleaseAdmin.get_object``),
+        so this check and the write are one step: of two saves at the same moment, the
+        second waits for the first and is refused here. A form sent without its edit
+        number (forged, or a page from before it existed) counts as out of date.
+        """
+        if not self.instance.pk or "loaded_edit_version" not in self.fields:
             return
+        loaded = self.cleaned_data.get("loaded_edit_version")
         current = (
             Release.objects.filter(pk=self.instance.pk)
             .values("edit_version", "updated_at", "updated_by__username")
@@ -452,7 +474,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         if workflow.is_translator_only(request.user):
             return [TranslationBlockInline]
         inlines = [BlockInline]
-        if obj and request.user.has_perm("releases.view_previewlink"):
+        if workflow.may_see_preview_links(request.user, obj):
             inlines.append(PreviewLinkInline)
         if obj and request.user.has_perm("releases.change_changenote"):
             inlines.append(ChangeNoteInline)
@@ -460,6 +482,23 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hero_photo")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The release, locked until the transaction of a save commits.
+
+        Two saves (or transitions) posted at the same moment would both read the same
+        edit number and both pass the check; locking the row before reading it makes the
+        second wait for the first and then see its edit number.
+        """
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            field = Release._meta.pk if from_field is None else Release._meta.get_field(from_field)
+            try:
+                value = field.to_python(object_id)
+                locked = Release.objects.select_for_update().filter(**{field.name: value})
+                list(locked.values_list("pk", flat=True))
+            except (ValidationError, ValueError):
+                return None
+        return super().get_object(request, object_id, from_field)
 
     # Permissions are decided by the workflow, for every request, not by what is shown.
     def has_change_permission(self, request, obj=None):
@@ -479,6 +518,13 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PreviewLink:
+            for link_form in formset.forms:
+                if not link_form.instance.pk:
+                    link_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,11 +7,11 @@ from modeltranslation.admin import TranslationAdmin
 
 from releases.models import Tag
 
-from .common import side_by_side
+from .common import SharedMaterialAdmin, side_by_side
 
 
 @admin.register(Tag)
-class TagAdmin(TranslationAdmin):
+class TagAdmin(SharedMaterialAdmin, TranslationAdmin):
     list_display = ["name_uk", "name_en", "release_count"]
     search_fields = ["name_uk", "name_en"]
     fieldsets = ((None, {"fields": side_by_side("name", "slug")}),)
