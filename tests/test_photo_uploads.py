@@ -253,6 +253,24 @@ def test_a_file_name_with_markup_or_direction_tricks_is_shown_as_text(officer):
     assert record.state == "refused"
 
 
+def test_files_waiting_long_for_the_worker_are_pointed_out(officer):
+    response = post_batch(officer, [upload("a.jpg", jpeg_bytes())])
+    notice = "Деякі файли чекають понад п’ять хвилин"
+    assert notice not in officer.get(response["Location"]).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        assert notice in officer.get(response["Location"]).content.decode()
+
+
+def test_without_a_worker_the_immediate_backend_stores_the_batch_in_the_request(officer, settings):
+    # What TASKS_IMMEDIATE=true gives a developer running `manage.py runserver` alone.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    post_batch(officer, [upload("now.jpg", jpeg_bytes()), upload("bad.jpg", images.SVG)])
+    assert PhotoUpload.objects.get(name="now.jpg").photo.code == "jrs-0001"
+    assert PhotoUpload.objects.get(name="bad.jpg").state == "refused"
+    assert not incoming_files()
+    assert not DBTaskResult.objects.exists()
+
+
 # Who may upload --------------------------------------------------------------------------
 
 
