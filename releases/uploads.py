@@ -100,7 +100,7 @@ def receive(files, *, prefix, taken_at=None, credit_uk="", credit_en="", user=No
 
 
 def refuse_too_large(record):
-    limit = filesizeformat(settings.PHOTO_MAX_UPLOAD_BYTES)
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
     record.state = PhotoUpload.State.REFUSED
     record.finished_at = timezone.now()
     record.reasons = in_every_language(
@@ -108,7 +108,8 @@ def refuse_too_large(record):
             gettext("“%(name)s” cannot be used: %(reason)s")
             % {
                 "name": record.name,
-                "reason": gettext("the file is larger than %(limit)s.") % {"limit": limit},
+                "reason": gettext("the file is larger than %(limit)s.")
+                % {"limit": filesizeformat(limit)},
             }
         )
     )
