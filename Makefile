@@ -22,7 +22,11 @@ run: $(STAMP)
 	@echo "  mod_press is running at http://127.0.0.1:8000/  (English: http://127.0.0.1:8000/en/)"
 	@echo "  Log in to the admin at http://127.0.0.1:8000/admin/ as admin / admin,"
 	@echo "  or by role: officer / officer, editor / editor, translator / translator"
+	@echo "  Batch photo uploads are processed by a worker started beside the server."
 	@echo ""
+	@# The worker (django-tasks' db_worker) runs in the background and stops with the server.
+	@$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

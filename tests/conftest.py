@@ -6,6 +6,13 @@ from django.utils import translation
 def media_in_tmp(settings, tmp_path):
     """Uploads of a test go to its own folder, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -209,3 +209,32 @@ def test_clicking_the_photo_preview_sets_the_focal_point(editor, demo):
         editor.click("input[name=_continue]")
     photo.refresh_from_db()
     assert abs(photo.focal_x - 0.25) < 0.02
+
+
+def test_batch_upload_states_follow_the_worker_without_a_reload(editor, demo, tmp_path):
+    from tests.images import HTML_AS_JPEG
+    from tests.test_photo_uploads import large_image, run_worker
+
+    (tmp_path / "shoot.jpg").write_bytes(large_image(21))
+    (tmp_path / "page.jpg").write_bytes(HTML_AS_JPEG)
+    editor.goto(f"{demo}/admin/releases/photo/upload/")
+    editor.set_input_files("#id_files", [tmp_path / "shoot.jpg", tmp_path / "page.jpg"])
+    editor.fill("#id_prefix", "brw")
+    with editor.expect_navigation():
+        editor.click("input[type=submit]")
+    states = editor.locator("#upload-states")
+    assert states.get_attribute("data-pending") == "2"
+    assert "В черзі: 2" in states.locator(".upload-states-summary").inner_text()
+    assert_accessible(editor)
+    address = editor.url
+
+    run_worker()
+
+    # The page's script fetches the states again: no reload, no navigation.
+    editor.wait_for_selector("#upload-states[data-pending='0']", timeout=15000)
+    assert editor.url == address
+    row = editor.locator("#upload-states tr", has_text="shoot.jpg")
+    assert "brw-0001" in row.inner_text()
+    refused = editor.locator("#upload-states tr", has_text="page.jpg").inner_text()
+    assert "це не зображення JPEG, PNG чи WebP" in refused
+    assert_accessible(editor)

@@ -190,35 +190,7 @@ def test_an_svg_uploaded_in_the_admin_is_refused_at_the_image_field(staff):
     assert not Photo.objects.exists()
 
 
-def test_batch_upload_gives_each_photo_the_next_code_and_names_refused_files(staff):
-    make_photo(code="jrs-5105")
-    files = [
-        upload("one.jpg", jpeg_bytes(colour="#111111")),
-        upload("two.jpg", jpeg_bytes(colour="#222222")),
-        upload("fake.jpg", images.HTML_AS_JPEG),
-        upload("three.png", images.png_with_text_chunk(), "image/png"),
-    ]
-    response = staff.post(
-        "/admin/releases/photo/upload/",
-        {"files": files, "prefix": "jrs", "credit_uk": "Пресслужба", "credit_en": "Press service"},
-    )
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "fake.jpg" in page
-    assert sorted(Photo.objects.values_list("code", flat=True)) == [
-        "jrs-5105",
-        "jrs-5106",
-        "jrs-5107",
-        "jrs-5108",
-    ]
-    assert Photo.objects.get(code="jrs-5108").credit_en == "Press service"
-
-
-def test_batch_upload_of_a_shoot_returns_to_the_library(staff):
-    files = [upload(f"{i}.jpg", jpeg_bytes(colour=f"#{i:02x}{i:02x}{i:02x}")) for i in range(30)]
-    response = staff.post("/admin/releases/photo/upload/", {"files": files, "prefix": "shoot"})
-    assert response.status_code == 302
-    assert Photo.objects.filter(code__startswith="shoot-").count() == 30
+# Batch uploads ("Upload several photos") are in test_photo_uploads.py.
 
 
 def test_deleting_a_photo_used_by_a_release_is_refused_naming_the_release(staff):

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "reversion",
     "rosetta",
     "csp",
+    # Background work (django-tasks, the backport of Django 6's tasks, with its database
+    # backend): photo uploads are processed by `manage.py db_worker`, not by the request.
+    "django_tasks",
+    "django_tasks_db",
     "releases",
 ]
 
@@ -148,6 +152,36 @@ if env("S3_BUCKET", default=""):
         },
     }
 
+# Files of a batch upload wait here for the worker: a storage of their own, never under
+# MEDIA_ROOT (which the web server publishes). A local folder shared by the app and the
+# worker, or a private prefix of the bucket when photos are in object storage.
+PHOTO_UPLOAD_ROOT = env.path("PHOTO_UPLOAD_ROOT", default=BASE_DIR / "uploads")
+STORAGES["uploads"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PHOTO_UPLOAD_ROOT), "base_url": "/not-served/"},
+}
+if env("S3_BUCKET", default=""):
+    STORAGES["uploads"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "bucket_name": env("S3_UPLOADS_BUCKET", default=env("S3_BUCKET")),
+            # Outside S3_PREFIX, private, and never through the public custom domain.
+            "location": env("S3_UPLOADS_PREFIX", default="private"),
+            "custom_domain": None,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+
+# Background tasks: the database backend, run by `manage.py db_worker` (the `worker`
+# service of docker-compose.yml; `make run` starts one beside the development server).
+# TASKS_IMMEDIATE=true runs each task inside the request that asks for it instead, for a
+# bare `manage.py runserver` without a worker; never in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if env.bool("TASKS_IMMEDIATE", default=False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # The site's name and publisher as they appear in page titles and the header.
 SITE_NAME = {
     "uk": env("SITE_NAME_UK", default="Пресслужба Міністерства оборони України"),
@@ -175,6 +209,13 @@ LOGGING = {
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=60_000_000)
 PHOTO_CODE_PREFIX = env("PHOTO_CODE_PREFIX", default="jrs")
+# Batch uploads: files per batch, files waiting per person, and how long the worker may
+# spend on one file before it is taken to have stopped (then retried, and after
+# PHOTO_UPLOAD_ATTEMPTS tries in all marked failed).
+PHOTO_BATCH_MAX_FILES = env.int("PHOTO_BATCH_MAX_FILES", default=50)
+PHOTO_UPLOAD_MAX_PENDING = env.int("PHOTO_UPLOAD_MAX_PENDING", default=200)
+PHOTO_UPLOAD_TIMEOUT = env.int("PHOTO_UPLOAD_TIMEOUT", default=600)
+PHOTO_UPLOAD_ATTEMPTS = env.int("PHOTO_UPLOAD_ATTEMPTS", default=2)
 # Widths of the responsive renditions (WebP with a JPEG fallback).
 PHOTO_WIDTHS = [480, 800, 1200, 1600]
 # Cropped renditions: name -> (width, height), cut around the photo's focal point.

@@ -3,11 +3,15 @@
 import taggit.models
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from . import people, photos, releases, tags  # noqa: F401 - each registers its models
 
 # Our Tag model, with names in both languages, replaces taggit's own in the admin.
 admin.site.unregister(taggit.models.Tag)
+# The task queue's own pages (in English only, with tracebacks) are not for the press
+# staff: they follow their uploads on the photo pages; operators read the worker's log.
+admin.site.unregister(DBTaskResult)
 
 admin.site.site_header = _("Press service")
 admin.site.site_title = _("Press service")

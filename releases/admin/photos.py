@@ -1,21 +1,28 @@
 """The photo library: uploads through the photo gate, batch upload, safe deletion."""
 
+import re
+from collections import Counter
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from releases import uploads
 from releases.imaging import prepare_photo
-from releases.models import Block, Photo, Release
+from releases.models import Block, Photo, PhotoUpload, Release
 
 from .common import SharedMaterialAdmin, side_by_side, thumbnail
 
@@ -79,16 +86,51 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files; each is checked by the worker, so an empty one is refused by name."""
+
     widget = MultipleFileInput
+    default_error_messages = {
+        "too_many": _(
+            "Choose at most %(limit)d files at once; you chose %(count)d. "
+            "Upload the rest in another batch."
+        ),
+    }
+
+    def __init__(self, *, max_files, **kwargs):
+        self.max_files = max_files
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f and getattr(f, "name", None)]
+
+    def validate(self, files):
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > self.max_files:
+            raise ValidationError(
+                self.error_messages["too_many"],
+                code="too_many",
+                params={"limit": self.max_files, "count": len(files)},
+            )
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+        files = self.to_python(data)
+        self.validate(files)
+        return files
+
+    def has_changed(self, initial, data):
+        return bool(data)
 
 
 class BatchUploadForm(forms.Form):
     files = MultipleFileField(
-        label=_("Photos"), help_text=_("Choose one or many JPEG, PNG or WebP files.")
+        label=_("Photos"),
+        max_files=1,  # set per form from the settings
+        help_text=_(
+            "Choose one or many JPEG, PNG or WebP files. They are checked and stored in the"
+            " background: you can follow each file on the next page, or leave it."
+        ),
     )
     prefix = forms.SlugField(
         label=_("Code prefix"),
@@ -103,6 +145,37 @@ class BatchUploadForm(forms.Form):
     )
     credit_uk = forms.CharField(label=_("Credit (Ukrainian)"), max_length=200, required=False)
     credit_en = forms.CharField(label=_("Credit (English)"), max_length=200, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["files"].max_files = settings.PHOTO_BATCH_MAX_FILES
+
+    def clean_prefix(self):
+        prefix = self.cleaned_data["prefix"].lower()
+        # The code is prefix-0001: only what a photo code may be (see Photo.code).
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", prefix):
+            raise ValidationError(
+                _("Use lowercase Latin letters, digits and single hyphens, for example jrs."),
+                code="invalid",
+            )
+        return prefix
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        # One account cannot fill the queue for everybody else.
+        waiting = PhotoUpload.objects.pending().filter(uploaded_by=self.user).count()
+        limit = settings.PHOTO_UPLOAD_MAX_PENDING
+        if waiting + len(files) > limit:
+            raise ValidationError(
+                _(
+                    "%(waiting)d of your photos are still waiting to be processed, and at most"
+                    " %(limit)d may wait at once. Upload these when some are done."
+                ),
+                code="too_many_waiting",
+                params={"waiting": waiting, "limit": limit},
+            )
+        return files
 
 
 @admin.register(Photo)
@@ -139,12 +212,21 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
         )
 
     def get_urls(self):
-        upload = path(
-            "upload/",
-            self.admin_site.admin_view(self.upload_view),
-            name="releases_photo_upload",
-        )
-        return [upload, *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="releases_photo_upload"),
+            path(
+                "uploads/",
+                view(self.upload_states_view),
+                name="releases_photo_uploads_recent",
+            ),
+            path(
+                "uploads/<uuid:batch>/",
+                view(self.upload_states_view),
+                name="releases_photo_uploads",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("preview"))
     def preview(self, photo):
@@ -181,56 +263,95 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
             ]
         return deleted, counts, perms, protected
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_add_permission(request):
+            extra_context["upload_states"] = upload_states_context(
+                PhotoUpload.objects.recent(),
+                reverse("admin:releases_photo_uploads_recent"),
+                limit=20,
+            )
+        return super().changelist_view(request, extra_context=extra_context)
+
     def upload_view(self, request):
-        """Several photos at once: each valid file is stored, each refused one is named."""
+        """Several photos at once: stored for the worker and queued; the request returns."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = BatchUploadForm(
             request.POST or None,
             request.FILES or None,
             initial={"prefix": settings.PHOTO_CODE_PREFIX},
+            user=request.user,
         )
-        created, refused = [], []
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            for upload in request.FILES.getlist("files"):
-                try:
-                    prepared = prepare_photo(upload.name, upload.read())
-                except ValidationError as error:
-                    refused.append((upload.name, " ".join(error.messages)))
-                    continue
-                twin = Photo.objects.filter(source_sha256=prepared.source_sha256).first()
-                if twin:
-                    refused.append((upload.name, duplicate_message(twin)))
-                    continue
-                photo = Photo(
-                    code=Photo.objects.next_code(data["prefix"]),
-                    taken_at=data["taken_at"],
-                    credit_uk=data["credit_uk"],
-                    credit_en=data["credit_en"],
+            batch = uploads.receive(
+                data["files"],
+                prefix=data["prefix"],
+                taken_at=data["taken_at"],
+                credit_uk=data["credit_uk"],
+                credit_en=data["credit_en"],
+                user=request.user,
+            )
+            count = len(data["files"])
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d file was received; it is being checked and stored.",
+                    "%(count)d files were received; they are being checked and stored.",
+                    count,
                 )
-                photo.store(prepared)
-                photo.save()
-                created.append(photo)
-            if created and not refused:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d photo was added.", "%(count)d photos were added.", len(created)
-                    )
-                    % {"count": len(created)},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:releases_photo_changelist")
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return redirect("admin:releases_photo_uploads", batch=batch)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Upload photos"),
             "form": form,
-            "created": created,
-            "refused": refused,
         }
         return TemplateResponse(request, "admin/releases/photo/upload.html", context)
+
+    def upload_states_view(self, request, batch=None):
+        """What became of each file of a batch (or of every recent upload), as it happens."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if batch is None:
+            records = PhotoUpload.objects.recent()
+            title = _("Recent photo uploads")
+            source = reverse("admin:releases_photo_uploads_recent")
+        else:
+            records = PhotoUpload.objects.filter(batch=batch)
+            title = _("Photo upload")
+            source = reverse("admin:releases_photo_uploads", kwargs={"batch": batch})
+            if not records.exists():
+                raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "upload_states": upload_states_context(records, source),
+        }
+        return TemplateResponse(request, "admin/releases/photo/upload_states.html", context)
+
+
+def upload_states_context(records, source, limit=500):
+    """The table of upload states (the latest ``limit``), with counts of the whole set."""
+    counts = Counter(dict(records.order_by().values_list("state").annotate(count=Count("pk"))))
+    rows = list(records.select_related("photo", "duplicate_of", "uploaded_by")[:limit])
+    waited = timezone.now() - timedelta(minutes=5)
+    return {
+        "rows": rows,
+        "source": source,
+        "pending": sum(counts[state] for state in PhotoUpload.PENDING),
+        "counts": [
+            (label, counts[state]) for state, label in PhotoUpload.State.choices if counts[state]
+        ],
+        "waiting_long": records.filter(
+            state=PhotoUpload.State.QUEUED, created_at__lt=waited
+        ).exists(),
+    }
 
 
 def releases_using(photo):

@@ -10,6 +10,7 @@ from .release import (
 )
 from .search import SearchDocument
 from .tags import Tag, TaggedRelease
+from .uploads import PhotoUpload
 
 __all__ = [
     "Block",
@@ -17,6 +18,7 @@ __all__ = [
     "Country",
     "Official",
     "Photo",
+    "PhotoUpload",
     "Position",
     "PreviewLink",
     "Release",
