@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .models import Release
 
 Status = Release.Status
@@ -132,5 +133,9 @@ def apply(release, name: str, user, *, now=None):
         raise ValidationError(errors)
     if transition.name == "submit":
         release.review_comment = ""
+    details = {"from": release.status, "to": transition.target}
+    if transition.name == "reject":
+        details["comment"] = release.review_comment
+    audit.record_when_saved(release, user, transition.name, details)
     release.status = transition.target
     return transition

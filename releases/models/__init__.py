@@ -1,3 +1,4 @@
+from .audit import AuditEvent
 from .people import Country, Official, Position
 from .photos import Photo, Rendition
 from .release import (
@@ -12,6 +13,7 @@ from .search import SearchDocument
 from .tags import Tag, TaggedRelease
 
 __all__ = [
+    "AuditEvent",
     "Block",
     "ChangeNote",
     "Country",
