@@ -17,6 +17,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -96,6 +97,13 @@ class StaffLoginForm(AdminAuthenticationForm):
             "The code does not fit. Enter the code your app shows now, or an unused recovery code."
         ),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Django sets the length on the widget only: a longer name would reach django-axes,
+        # whose columns are shorter, and end in a server error on PostgreSQL.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean(self):
         cleaned = super().clean()
