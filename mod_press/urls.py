@@ -9,6 +9,8 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from releases import accounts
+from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
 from releases.translators import upload_catalogue
 from releases.views import photo_rendition, robots_txt
@@ -17,6 +19,7 @@ urlpatterns = [
     # Language-neutral: the same image serves both language versions.
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
     path("robots.txt", robots_txt, name="robots"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
@@ -26,6 +29,18 @@ urlpatterns = [
     ),
 ]
 urlpatterns += i18n_patterns(
+    # Two-step sign-in for staff (releases/accounts.py), inside the admin's look and rules.
+    path("admin/two-step/", admin.site.admin_view(accounts.two_step), name="two-step"),
+    path(
+        "admin/two-step/recovery-codes/",
+        admin.site.admin_view(accounts.recovery_codes),
+        name="two-step-recovery-codes",
+    ),
+    path(
+        "admin/two-step/remove/",
+        admin.site.admin_view(accounts.two_step_remove),
+        name="two-step-remove",
+    ),
     path("admin/", admin.site.urls),
     path("translations/upload/", upload_catalogue, name="translations-upload"),
     # Translators work on this project's catalogues only, not Django's or other packages'.

@@ -5,6 +5,7 @@ a whole ``.po`` file back from a desktop tool, and makes every worker process pi
 changed catalogue at its next request, without a restart.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -103,9 +104,17 @@ class CatalogueUploadForm(forms.Form):
                 copy.write(upload.read())
                 copy.flush()
                 self.uploaded = polib.pofile(copy.name)
-        except (UnicodeDecodeError, OSError, ValueError) as error:
+        except UnicodeDecodeError:
+            self.add_error("catalogue", _("This is not a readable .po file: it is not UTF-8."))
+            return cleaned
+        except (OSError, ValueError) as error:
+            # polib's message names the temporary file on the server: say only the line.
+            line = re.search(r"\(line (\d+)\)", str(error))
             self.add_error(
-                "catalogue", _("This is not a readable .po file: %(error)s") % {"error": error}
+                "catalogue",
+                _("This is not a readable .po file: see line %(line)s.") % {"line": line[1]}
+                if line
+                else _("This is not a readable .po file."),
             )
             return cleaned
         # Each translation is judged against the server's own string, never the file's.

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .models import Block, Country, Official, Photo, Position, Release, Tag
 
 Status = Release.Status
@@ -198,5 +199,9 @@ def apply(release, name: str, user, *, now=None):
         raise ValidationError(errors)
     if transition.name == "submit":
         release.review_comment = ""
+    details = {"from": release.status, "to": transition.target}
+    if transition.name == "reject":
+        details["comment"] = release.review_comment
+    audit.record_when_saved(release, user, transition.name, details)
     release.status = transition.target
     return transition

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and prod refine them."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,11 @@ INSTALLED_APPS = [
     # backend): photo uploads are processed by `manage.py db_worker`, not by the request.
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "auditlog",
     "releases",
 ]
 
@@ -53,9 +59,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "releases.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and old staff sessions; holds back who must set up two-step sign-in.
+    "releases.accounts.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mod_press.urls"
@@ -256,3 +268,52 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Staff accounts: limits on sign-in attempts, two-step sign-in, sessions that end, and the
+# audit trail. docs/security.md says what each setting guards against.
+
+# Old keys still accepted while sessions and preview links signed with them live on
+# (comma-separated); new signatures use SECRET_KEY. See docs/security.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# How many proxies in front of the app append the address they saw to X-Forwarded-For;
+# the client is that many entries from the right, and whatever stands further left (what
+# the client itself sent) is ignored. 0: the app is reached directly (runserver).
+PROXY_HOPS = env.int("PROXY_HOPS", default=0)
+# django-axes: after LOGIN_FAILURE_LIMIT wrong passwords or codes for one username from one
+# address, that pair waits LOGIN_COOLOFF_MINUTES (each further try starts the wait again).
+# Locking the pair, not the username, keeps an attacker from locking editors out.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "releases.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "releases.accounts.locked_out"
+# Attempts and lockouts are read in the audit trail; unlocking is an action on the users.
+AXES_ENABLE_ADMIN = False
+
+# Two-step sign-in (django-otp): an authenticator app's code (TOTP) or a recovery code.
+# Superusers and members of OTP_REQUIRED_GROUPS must enrol before they reach the admin;
+# others may. OTP_REQUIRED=false (development) lets everyone in with a password alone.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_REQUIRED_GROUPS = env.list("OTP_REQUIRED_GROUPS", default=["Editor"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SITE_NAME["uk"])
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_RECOVERY_CODES = 10
+
+# Sessions: signed out after SESSION_IDLE_SECONDS without a request, and after
+# SESSION_COOKIE_AGE whatever happens (releases/accounts.py).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_COOKIE_HTTPONLY = True
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability. Without a
+# contact the file is not served.
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
+SECURITY_TXT_EXPIRES_DAYS = env.int("SECURITY_TXT_EXPIRES_DAYS", default=180)
+# django-axes logs every attempt at INFO; the audit trail keeps them, the log keeps lockouts.
+LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", default="WARNING")}

@@ -13,3 +13,7 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "127.0.0.1", "localhost"]  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = True
+
+# The demo accounts of `make run` (admin/admin, editor/editor…) sign in with a password
+# alone; production asks superusers and editors for a second step (OTP_REQUIRED).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)

@@ -44,3 +44,7 @@ SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# nginx (mod_press/deploy/nginx.conf) appends the address it saw to X-Forwarded-For: one
+# hop. Behind a TLS proxy that appends as well, PROXY_HOPS=2 (docs/security.md).
+PROXY_HOPS = env.int("PROXY_HOPS", default=1)

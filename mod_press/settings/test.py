@@ -11,3 +11,7 @@ ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = True
+
+# Most tests sign staff in with force_login; tests/test_accounts.py turns two-step
+# sign-in on (as production has it) to test it.
+OTP_REQUIRED = False

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from . import people, photos, releases, tags  # noqa: F401 - each registers its models
+from releases.accounts import StaffLoginForm
+
+from . import audit, people, photos, releases, tags  # noqa: F401 - each registers its models
 
 # Our Tag model, with names in both languages, replaces taggit's own in the admin.
 admin.site.unregister(taggit.models.Tag)
@@ -16,3 +18,5 @@ admin.site.unregister(DBTaskResult)
 admin.site.site_header = _("Press service")
 admin.site.site_title = _("Press service")
 admin.site.index_title = _("Press releases and their materials")
+# The login form asks for the code of two-step sign-in as well (releases/accounts.py).
+admin.site.login_form = StaffLoginForm

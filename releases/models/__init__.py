@@ -1,3 +1,4 @@
+from .audit import AuditEvent
 from .people import Country, Official, Position
 from .photos import Photo, Rendition
 from .release import (
@@ -13,6 +14,7 @@ from .tags import Tag, TaggedRelease
 from .uploads import PhotoUpload
 
 __all__ = [
+    "AuditEvent",
     "Block",
     "ChangeNote",
     "Country",

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from releases import page_cache
-from releases.models import Release
+from releases import audit, page_cache
+from releases.models import AuditEvent, Release
 
 
 class Command(BaseCommand):
@@ -45,6 +45,12 @@ class Command(BaseCommand):
                 reversion.add_to_revision(release)
                 with translation.override(settings.LANGUAGE_CODE):
                     reversion.set_comment(gettext("Published on schedule"))
+                audit.record(
+                    None,
+                    AuditEvent.Action.PUBLISH,
+                    release,
+                    {"from": Release.Status.SCHEDULED, "to": release.status, "by": "schedule"},
+                )
             published += 1
             if options["verbosity"] >= 2:
                 self.stdout.write(f"published: {release.pk} {release}")

@@ -1,0 +1,95 @@
+"""What the site tells strangers: security.txt, and never a path on the server."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from releases.roles import TRANSLATOR
+
+pytestmark = pytest.mark.django_db
+
+SERVER_PATH = re.compile(
+    r"(/tmp/|/app/|/work/|/home/|/usr/|/var/|site-packages|\.py\b|LC_MESSAGES)"
+)
+
+
+@pytest.fixture
+def contact(settings):
+    settings.SECURITY_CONTACT = "mailto:security@press.example.gov.ua"
+    settings.SITE_URL = "https://press.example.gov.ua"
+
+
+def fields(text):
+    return dict(line.split(": ", 1) for line in text.splitlines() if line and line[0] != "#")
+
+
+def test_security_txt_follows_rfc_9116(client, contact):
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    values = fields(response.content.decode())
+    assert values["Contact"] == "mailto:security@press.example.gov.ua"
+    assert values["Preferred-Languages"] == "uk, en"
+    assert values["Canonical"] == "https://press.example.gov.ua/.well-known/security.txt"
+    expires = datetime.fromisoformat(values["Expires"].replace("Z", "+00:00"))
+    now = datetime.now(UTC)
+    assert now + timedelta(days=30) < expires < now + timedelta(days=366)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", values["Expires"])
+
+
+def test_security_txt_is_the_same_in_every_language(client, contact):
+    ukrainian = client.get("/.well-known/security.txt", HTTP_ACCEPT_LANGUAGE="uk")
+    english = Client().get("/.well-known/security.txt", HTTP_ACCEPT_LANGUAGE="en")
+    assert ukrainian.content == english.content
+    assert client.get("/en/.well-known/security.txt").status_code == 404
+
+
+def test_security_txt_is_absent_until_a_contact_is_configured(client, settings):
+    settings.SECURITY_CONTACT = ""
+    assert client.get("/.well-known/security.txt").status_code == 404
+
+
+def test_a_broken_catalogue_upload_names_no_path_on_the_server(client, settings):
+    translator = get_user_model().objects.create_user("translator", "t@example.org", "pw")
+    translator.is_staff = True
+    translator.save()
+    translator.groups.add(Group.objects.get(name=TRANSLATOR))
+    client.force_login(translator)
+    broken = 'msgid "a"\nmsgstr "b"\nthis is no po syntax\n'
+    response = client.post(
+        "/translations/upload/",
+        {
+            "language": "uk",
+            "catalogue": SimpleUploadedFile("django.po", broken.encode(), "text/plain"),
+        },
+    )
+    assert response.status_code == 200
+    message = BeautifulSoup(response.content, "html.parser").find(class_="errorlist").get_text()
+    assert not SERVER_PATH.search(message), message
+    assert "3" in message  # the line to look at
+
+
+def test_the_string_editor_lists_catalogues_without_their_path_on_the_server(client):
+    translator = get_user_model().objects.create_user("translator", "t@example.org", "pw")
+    translator.is_staff = True
+    translator.save()
+    translator.groups.add(Group.objects.get(name=TRANSLATOR))
+    client.force_login(translator)
+    response = client.get("/translations/files/project/")
+    assert response.status_code == 200
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert not SERVER_PATH.search(text), SERVER_PATH.search(text)
+
+
+def test_the_error_page_shows_no_path(client, settings):
+    from releases.views import server_error
+
+    response = server_error(client.get("/").wsgi_request)
+    assert response.status_code == 500
+    assert not SERVER_PATH.search(response.content.decode())
