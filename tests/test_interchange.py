@@ -654,3 +654,29 @@ def test_an_imported_version_holds_what_django_reversion_would_have_saved(docume
                 data[0]["fields"][name] = sorted(data[0]["fields"][name])
     assert saved == expected
     assert [b["kind"] for b in blocks_of(version)] == [b.kind for b in release.blocks.all()]
+
+
+def test_old_addresses_are_kept_once_and_refused_to_another_release(document):
+    from releases.models import SlugHistory
+
+    def change(data):
+        data["releases"][0]["old_slugs"] = {"en": ["an-old-address"], "uk": []}
+        second = copy.deepcopy(data["releases"][0])
+        second["key"] = "another-release"
+        second["slug"] = {"en": "another-address", "uk": "insha-adresa"}
+        second["old_slugs"] = {"en": []}
+        data["releases"].append(second)
+
+    path = document.changed(change)
+    Importer(path).run()
+    assert Importer(path).run().changed is False
+    assert list(SlugHistory.objects.values_list("slug", "release__key")) == [
+        ("an-old-address", "boiev-fredriksen-critical-needs")
+    ]
+
+    def claim(data):
+        change(data)
+        data["releases"][1]["old_slugs"] = {"en": ["an-old-address"]}
+
+    errors = import_errors(document.changed(claim))
+    assert errors == ['releases[1].old_slugs.en: "an-old-address" belongs to another release']

@@ -727,17 +727,7 @@ class Importer:
                 f"unknown block type {json.dumps(kind)}; one of: {', '.join(Block.Kind.values)}",
             )
             return None
-        block = build(Block, kind=kind, position=position)
-        if kind in Block.TEXT_KINDS:
-            for lang, text in self.texts(where, raw, "text", required=True).items():
-                setattr(block, f"text_{lang}", text)
-        if kind == Block.Kind.QUOTE:
-            if not raw.get("official"):
-                self.error(f"{where}.official", "a quote needs the key of the official quoted")
-            else:
-                block.official_id = self.official_id(f"{where}.official", raw["official"])
-        if kind == Block.Kind.PHOTO:
-            block.photo_id = self.photo_id(f"{where}.photo", raw.get("photo"))
+        block = build(Block, kind=kind, position=position, **self.block_values(where, raw))
         try:
             block.clean()
         except ValidationError as exc:
@@ -749,6 +739,21 @@ class Importer:
             text = getattr(block, f"text_{lang}")
             setattr(block, f"text_{lang}", Block.stored_text(kind, text))
         return block
+
+    def block_values(self, where, raw) -> dict:
+        """The texts and references a block of its kind has, as the document gives them."""
+        kind = raw["type"]
+        values = {}
+        if kind in Block.TEXT_KINDS:
+            texts = self.texts(where, raw, "text", required=True)
+            values.update({f"text_{lang}": text for lang, text in texts.items()})
+        if kind == Block.Kind.QUOTE and not raw.get("official"):
+            self.error(f"{where}.official", "a quote needs the key of the official quoted")
+        elif kind == Block.Kind.QUOTE:
+            values["official_id"] = self.official_id(f"{where}.official", raw["official"])
+        if kind == Block.Kind.PHOTO:
+            values["photo_id"] = self.photo_id(f"{where}.photo", raw.get("photo"))
+        return values
 
     # Additions of this exporter's (see docs/import-export.md), all optional ------------
 
@@ -819,8 +824,7 @@ class Importer:
 
     def settle_release(self, record: ReleaseRecord, release: Release | None, slugs: "SlugBook"):
         """Set the record's values on its release, check them and give it its addresses."""
-        record.release = release or build(Release, key=record.key)
-        release = record.release
+        record.release = release = release or build(Release, key=record.key)
         before = {lang: getattr(release, f"slug_{lang}") for lang in LANGUAGES}
         record.changed = assign(release, record.fields)
         record.changed |= assign(
@@ -830,14 +834,7 @@ class Importer:
         for lang in LANGUAGES:
             slugs.leave(lang, before[lang], record.key)
         for lang in LANGUAGES:
-            slug = getattr(release, f"slug_{lang}")
-            if slug and not slugs.claim(lang, slug, record.key):
-                message = Release._meta.get_field(f"slug_{lang}").error_messages["unique"]
-                self.error(f"{record.where}.slug.{lang}", str(message))
-            elif not slug and getattr(release, f"title_{lang}"):
-                # As Release.save() does: made from the title, unique.
-                setattr(release, f"slug_{lang}", slugs.make(lang, release, record.key))
-                record.changed = True
+            self.settle_slug(record, lang, slugs)
             if release.pk and before[lang] and before[lang] != getattr(release, f"slug_{lang}"):
                 record.renamed.append((lang, before[lang]))
                 slugs.history[(lang, before[lang])] = record.key
@@ -848,6 +845,17 @@ class Importer:
                 record.new_old_slugs.append((lang, slug))
             elif owner != record.key:
                 self.error(where, f"{json.dumps(slug)} belongs to another release")
+
+    def settle_slug(self, record: ReleaseRecord, lang: str, slugs: "SlugBook"):
+        """Check the address the release has in ``lang``, or make one, as its save() would."""
+        release = record.release
+        slug = getattr(release, f"slug_{lang}")
+        if slug and not slugs.claim(lang, slug, record.key):
+            message = Release._meta.get_field(f"slug_{lang}").error_messages["unique"]
+            self.error(f"{record.where}.slug.{lang}", str(message))
+        elif not slug and getattr(release, f"title_{lang}"):
+            setattr(release, f"slug_{lang}", slugs.make(lang, release, record.key))
+            record.changed = True
 
     def write_releases(self, records: list[ReleaseRecord]):
         now = timezone.now()
