@@ -44,6 +44,7 @@ from releases.models import (
     Tag,
     TaggedRelease,
 )
+from releases.models.release import completeness_field
 from releases.search import index_releases
 from releases.text import make_slug, unique_slug
 from releases.versions import FOLLOW, Snapshot, save_versions, snapshot
@@ -996,9 +997,16 @@ class Importer:
         ]
         if not snapshots:
             return
+        # Completeness first: the versions keep the release as it now stands.
+        written = Release.objects.filter(pk__in=[s.release.pk for s in snapshots])
+        written.refresh_completeness()
+        fields = [completeness_field(language) for language in LANGUAGES]
+        stored = {row["pk"]: row for row in written.values("pk", *fields)}
+        for s in snapshots:
+            for name in fields:
+                setattr(s.release, name, stored[s.release.pk][name])
         save_versions(snapshots, self.comment)
         index_releases([s.release for s in snapshots])
-        Release.objects.filter(pk__in=[s.release.pk for s in snapshots]).refresh_completeness()
 
     def resolve_archive_targets(self):
         """Point archived releases at the releases their addresses lead to."""
