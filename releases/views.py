@@ -1,5 +1,7 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
@@ -59,6 +61,17 @@ class RememberedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return page_cache.remember(self.count_key, lambda: Paginator.count.func(self))
+
+
+def latest_releases(queryset, **filters) -> dict:
+    """The newest releases a page about one tag, country or official shows, however many
+    there are, and the address of the list of them all when there are more."""
+    shown = settings.RELEASES_PER_PAGE
+    releases = list(release_cards(queryset)[: shown + 1])
+    more_url = None
+    if len(releases) > shown:
+        more_url = f"{reverse('releases:list')}?{urlencode(filters)}"
+    return {"releases": releases[:shown], "more_url": more_url}
 
 
 class TranslationsMixin:
@@ -465,16 +478,17 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         official = self.object
         public = Release.objects.public()
-        context["releases"] = list(
-            release_cards(
-                public.filter(Q(officials=official) | Q(blocks__official=official)).distinct()
-            )
+        naming = public.filter(
+            pk__in=Release.objects.filter(
+                Q(officials=official) | Q(blocks__official=official)
+            ).values("pk")
         )
+        context.update(latest_releases(naming, official=official.slug))
         context["quotes"] = list(
             Block.objects.filter(kind=Block.Kind.QUOTE, official=official, release__in=public)
             .select_related("release", "official")
             .prefetch_related(positions_prefetch("official__"))
-            .order_by("-release__published_at", "position")
+            .order_by("-release__published_at", "position")[: settings.RELEASES_PER_PAGE]
         )
         return context
 
@@ -495,8 +509,11 @@ class CountryDetailView(TranslationsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        context["releases"] = list(
-            release_cards(Release.objects.public().filter(countries=country))
+        context.update(
+            latest_releases(
+                Release.objects.public().filter(countries=country),
+                country=country.code.code.lower(),
+            )
         )
         context["officials"] = list(
             Official.objects.named_in(Release.objects.published())
@@ -515,8 +532,10 @@ class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = list(
-            release_cards(Release.objects.public().filter(tags=self.object).distinct())
+        context.update(
+            latest_releases(
+                Release.objects.public().filter(tags=self.object), tag=self.object.slug
+            )
         )
         return context
 

@@ -546,3 +546,20 @@ def test_a_deep_page_costs_what_the_first_page_costs(client, settings, path):
     deep = count_queries(client, f"{path}{join}page=5")
     assert deep == count_queries(client, f"{path}{join}page=2")
     assert deep <= 4
+
+
+def test_a_tag_page_shows_the_newest_releases_and_links_to_them_all(page, settings):
+    settings.RELEASES_PER_PAGE = 3
+    tag = make_tag(name_uk="Протиповітряна оборона", name_en="Air defence")
+    for _ in range(5):
+        release = make_release()
+        add_paragraph(release)
+        release.tags.add(tag)
+    _r, soup = page(f"/en/tags/{tag.slug_en}/")
+    assert len(soup.select("ul.cards > li")) == 3
+    more = soup.select_one("p.more a")["href"]
+    assert more == f"/en/releases/?tag={tag.slug_en}"
+    _r, listing = page(more)
+    assert len(listing.select("ul.cards > li")) == 3
+    _r, second = page(f"{more}&page=2")
+    assert len(second.select("ul.cards > li")) == 2
