@@ -144,3 +144,71 @@ def test_a_progressive_jpeg_is_accepted_upright_and_clean():
     clean = assert_clean(prepared.content)
     assert clean.size == (60, 40)
     assert clean.getpixel((55, 35))[0] > 200  # orientation 3: the red corner at bottom right
+
+
+# Uploads far over the limit --------------------------------------------------------------
+
+
+class Body:
+    """A request body read as a stream: bytes, a file, bytes, never all in memory."""
+
+    def __init__(self, *parts):
+        self.parts = [io.BytesIO(p) if isinstance(p, bytes) else p for p in parts]
+
+    def read(self, size=-1):
+        out = b""
+        while self.parts and (size < 0 or len(out) < size):
+            chunk = self.parts[0].read(-1 if size < 0 else size - len(out))
+            if not chunk:
+                self.parts.pop(0)
+            out += chunk
+        return out
+
+    def readline(self, size=-1):
+        return self.read(size)
+
+
+def multipart(fields: dict, file_field: str, file_name: str, file, file_size: int):
+    boundary = "----mod-press-test-boundary"
+    head = b""
+    for name, value in fields.items():
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        ).encode()
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{file_name}"\r\nContent-Type: image/jpeg\r\n\r\n'
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    return {
+        "wsgi.input": Body(head, file, tail),
+        "CONTENT_LENGTH": str(len(head) + file_size + len(tail)),
+        "CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
+    }
+
+
+def test_a_400_mb_upload_is_refused_by_its_size_at_the_field_using_no_memory(
+    editor, tmp_path, settings
+):
+    huge, size = tmp_path / "huge.jpg", 400 * MB
+    with huge.open("wb") as sparse:
+        sparse.truncate(size)
+    fields = {"code": "jrs-7200", "focal_x": "0.5", "focal_y": "0.5"}
+    with huge.open("rb") as file:
+        environ = multipart(fields, "image", "huge.jpg", file, size)
+        tracemalloc.start()
+        try:
+            response = editor.generic("POST", "/en/admin/releases/photo/add/", **environ)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert response.status_code == 200
+    assert peak < 10 * MB, peak
+    form = response.context["adminform"].form
+    refusal = "“huge.jpg” cannot be used: the file is larger than 25.0\xa0MB."
+    assert form.errors["image"] == [refusal]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert refusal in soup.select_one(".field-image .errorlist").get_text()
+    # Django kept no more of it than it takes to know it is too large.
+    assert form.files["image"].size == settings.PHOTO_MAX_UPLOAD_BYTES + 1
+    assert not Photo.objects.exists()

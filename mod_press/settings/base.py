@@ -178,6 +178,13 @@ PHOTO_WIDTHS = [480, 800, 1200, 1600]
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file
+# beyond; the first handler stops keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "releases.uploads.PhotoSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Interface strings edited in the browser (django-rosetta), by the Translator group.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"

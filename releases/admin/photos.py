@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from releases.imaging import prepare_photo
+from releases.imaging import check_size, prepare_photo
 from releases.models import Block, Photo, Release
 
 from .common import side_by_side, thumbnail
@@ -27,6 +27,8 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if upload is None or upload is False or upload == initial:
             return upload
+        # By its size first: a file over the limit is refused without being read.
+        check_size(upload.name, upload.size)
         upload.prepared = prepare_photo(upload.name, upload.read())
         return upload
 
