@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -20,11 +19,11 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from releases.imaging import prepare_photo
-from releases.models import Official, Photo, PreviewLink, Release, Rendition
+from releases.models import Photo, PreviewLink, Release, Rendition
 from releases.roles import EDITOR
 
 from . import images
-from .factories import jpeg_bytes, make_official, make_photo, make_release
+from .factories import jpeg_bytes, make_photo, make_release
 from .test_workflow import client_for, form_data, make_user
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +84,349 @@ def small_sizes(settings):
     """Rendition sizes small enough that a 400-pixel photo has a working copy (160 px)."""
     settings.PHOTO_WIDTHS = [40, 80]
     settings.PHOTO_CROPS = {"card": (80, 60)}
+
+
+# Which renditions exist ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "w000000000000000001600",
+        "w0480",
+        "w00480",
+        "w2000",  # the photo's own width, larger than any configured one
+        "w99999999999999999999",
+        "W480",
+        "card0",
+        "w-480",
+        "original",
+    ],
+)
+def test_a_size_the_settings_do_not_define_is_a_404_before_any_photo_is_looked_up(
+    client, photo, settings, spec
+):
+    before = stored_files(settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/renditions/{photo.code}/{spec}.webp")
+    assert response.status_code == 404
+    assert stored_files(settings) == before
+    assert not Rendition.objects.exists()
+    assert not [q for q in queries if "releases_photo" in q["sql"]]
+
+
+@pytest.mark.parametrize("spec", ["w479", "w1000", "w1", "w1599"])
+def test_a_width_this_photo_has_no_rendition_in_is_a_404_that_writes_nothing(
+    client, photo, settings, spec
+):
+    before = stored_files(settings)
+    assert client.get(f"/renditions/{photo.code}/{spec}.jpg").status_code == 404
+    assert stored_files(settings) == before
+    assert not Rendition.objects.exists()
+
+
+def test_a_photo_narrower_than_the_largest_width_has_its_own_width_as_a_size(client):
+    photo = public_photo(size=(1000, 500))
+    assert client.get(photo.rendition_url("w1000", "jpg")).status_code == 200
+    assert client.get(photo.rendition_url("w1200", "jpg")).status_code == 404
+
+
+def test_one_rendition_has_exactly_one_file_under_one_name(client, photo, settings):
+    for _ in range(3):
+        assert client.get(photo.rendition_url("w480", "jpg")).status_code == 200
+    rendition = Rendition.objects.get()
+    assert [f for f in stored_files(settings) if f.startswith("renditions/")] == [
+        rendition.file.name
+    ]
+
+
+def test_a_rendition_whose_file_went_missing_is_drawn_again_under_the_same_name(
+    client, photo, settings
+):
+    client.get(photo.rendition_url("w480", "jpg"))
+    rendition = Rendition.objects.get()
+    rendition.file.storage.delete(rendition.file.name)
+    response = client.get(photo.rendition_url("w480", "jpg"))
+    assert response.status_code == 200
+    assert opened(body(response)).size == (480, 240)
+    assert Rendition.objects.get().file.name == rendition.file.name
+    assert [f for f in stored_files(settings) if f.startswith("renditions/")] == [
+        rendition.file.name
+    ]
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="threads cannot lock SQLite's shared in-memory test database; "
+    "tests/test_deployment.py floods gunicorn's processes on a SQLite file instead",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_flood_of_requests_for_a_new_rendition_draws_it_once(monkeypatch, settings):
+    photo = public_photo()
+    drawn = []
+    draw = Photo.open_for_rendition
+
+    def counted(self, *args, **kwargs):
+        drawn.append(self.code)
+        return draw(self, *args, **kwargs)
+
+    # Counted, not replaced: every request still draws or reads the real file.
+    monkeypatch.setattr(Photo, "open_for_rendition", counted)
+    url = photo.rendition_url("w1600", "webp")
+    start = threading.Barrier(8)
+
+    def fetch(_):
+        start.wait()
+        try:
+            response = Client().get(url)
+            return response.status_code, body(response)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(fetch, range(8)))
+    assert [status for status, _content in answers] == [200] * 8
+    assert len({content for _status, content in answers}) == 1
+    assert drawn == [photo.code]
+    assert Rendition.objects.count() == 1
+    assert len([f for f in stored_files(settings) if f.startswith("renditions/")]) == 1
+
+
+# Who may fetch which file ----------------------------------------------------------------
+
+
+def test_a_public_rendition_is_served_with_a_year_of_caching(client, photo):
+    response = client.get(photo.rendition_url("w800", "jpg"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == YEAR
+    assert "X-Accel-Redirect" not in response
+    assert opened(body(response)).size == (800, 400)
+
+
+@pytest.mark.parametrize("query", ["", "?v=0123456789ab"])
+def test_a_rendition_asked_for_without_its_current_version_is_revalidated_each_time(
+    client, photo, query
+):
+    response = client.get(f"/renditions/{photo.code}/w800.jpg{query}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, no-cache"
+
+
+def test_an_unpublished_rendition_goes_to_staff_and_is_kept_by_no_cache(editor, draft_photo):
+    response = editor.get(draft_photo.rendition_url("w64", "webp"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+    assert opened(body(response)).format == "WEBP"
+
+
+def test_staff_without_the_right_to_see_photos_get_no_unpublished_one(draft_photo):
+    intern = client_for(make_user("intern"))  # staff, but in no group
+    assert intern.get(draft_photo.rendition_url("w64", "jpg")).status_code == 404
+    assert intern.get("/photos/jrs-9000/download/").status_code == 404
+
+
+def test_a_preview_link_shows_the_releases_photos_privately_until_it_is_revoked(
+    client, draft_photo
+):
+    release = Release.objects.get(hero_photo=draft_photo)
+    link = PreviewLink.objects.create(
+        release=release, expires_at=timezone.now() + timedelta(days=1)
+    )
+    url = f"{draft_photo.rendition_url('w64', 'jpg')}&preview={link.token}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+    link.revoked_at = timezone.now()
+    link.save()
+    assert client.get(url).status_code == 404
+
+
+def test_an_unpublished_original_is_downloaded_by_staff_only_and_kept_by_no_cache(
+    client, editor, draft_photo
+):
+    assert client.get("/photos/jrs-9000/download/").status_code == 404
+    response = editor.get("/photos/jrs-9000/download/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+    assert response["Content-Disposition"] == 'attachment; filename="jrs-9000.jpg"'
+    with draft_photo.image.open("rb") as stored:
+        assert body(response) == stored.read()
+
+
+def test_a_public_original_is_downloaded_by_anyone_and_revalidated(client, photo):
+    response = client.get("/photos/jrs-5105/download/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, no-cache"
+    assert response["Content-Type"] == "image/jpeg"
+
+
+@pytest.fixture
+def behind_nginx(settings):
+    settings.MEDIA_ACCEL_REDIRECT = True
+    return "/protected-media/"
+
+
+def test_behind_nginx_a_public_rendition_is_handed_over_with_x_accel_redirect(
+    client, photo, behind_nginx
+):
+    url = photo.rendition_url("w480", "jpg")
+    for _ in range(2):  # the second from the page cache, if it had kept the first
+        response = client.get(url)
+        assert response.status_code == 200
+        rendition = Rendition.objects.get()
+        assert response["X-Accel-Redirect"] == behind_nginx + rendition.file.name
+        assert response.content == b""
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"] == YEAR
+
+
+def test_behind_nginx_unpublished_files_are_handed_over_privately(
+    editor, draft_photo, behind_nginx
+):
+    response = editor.get(draft_photo.rendition_url("w64", "webp"))
+    assert response["X-Accel-Redirect"].startswith(behind_nginx + "renditions/jrs-9000/")
+    assert response["Content-Type"] == "image/webp"
+    assert response["Cache-Control"] == PRIVATE
+    download = editor.get("/photos/jrs-9000/download/")
+    assert download["X-Accel-Redirect"] == behind_nginx + draft_photo.image.name
+    assert download["Content-Disposition"] == 'attachment; filename="jrs-9000.jpg"'
+    assert download["Cache-Control"] == PRIVATE
+
+
+def test_the_admin_links_the_original_through_the_permission_check(editor, draft_photo):
+    page = editor.get(f"/admin/releases/photo/{draft_photo.pk}/change/").content.decode()
+    assert "/photos/jrs-9000/download/" in page
+    assert "/media/" not in page
+
+
+# What an attacker tries next ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/renditions/..%2F..%2Fmod_press/w480.jpg",
+        "/renditions/jrs-5105/..%2Fw480.jpg",
+        "/renditions/jrs-5105/w480.jpg%00.html",
+        "/renditions/jrs-5105/w480.JPG",
+        "/renditions/jrs-5105/w480.php",
+        "/renditions/jrs-5105/w480.jpg/",
+        "/renditions/JRS-5105/w480.jpg",
+        "/photos/..%2F..%2Fmedia/download/",
+        "/photos/jrs-5105%2F..%2Fjrs-9000/download/",
+    ],
+)
+def test_path_tricks_in_photo_addresses_are_404(client, photo, draft_photo, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/renditions/{}/w64.jpg", "/photos/{}/", "/en/photos/{}/", "/photos/{}/download/"],
+)
+def test_an_unpublished_code_answers_exactly_as_a_code_that_does_not_exist(
+    client, draft_photo, address
+):
+    hidden = client.get(address.format("jrs-9000"))
+    missing = client.get(address.format("jrs-9999"))
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content.replace(b"jrs-9000", b"jrs-9999") == missing.content
+    assert hidden.get("Cache-Control") == missing.get("Cache-Control")
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "reason"),
+    [
+        (16384, 16384, "too many pixels"),
+        (12000, 9000, "too many pixels"),
+        (9000, 7000, "63.0 megapixels"),
+    ],
+)
+def test_a_tiny_webp_claiming_huge_dimensions_is_refused_without_being_decoded(
+    english, width, height, reason
+):
+    data = images.webp_claiming(width, height)
+    assert len(data) < 100
+    tracemalloc.start()
+    try:
+        with pytest.raises(Exception) as error:
+            prepare_photo("bomb.webp", data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reason in error.value.messages[0]
+    assert peak < 5 * MB
+
+
+# Replacing a photo ---------------------------------------------------------------------
+
+
+def stored_small_photo(code="jrs-4000", colour="#446688"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(buffer, "JPEG")
+    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
+    photo.store(prepare_photo(f"{code}.jpg", buffer.getvalue()))
+    photo.save()
+    make_release(hero_photo=photo)
+    return photo
+
+
+def test_replacing_the_image_deletes_the_old_original_working_copy_and_renditions(
+    editor, small_sizes, settings, django_capture_on_commit_callbacks
+):
+    photo = stored_small_photo()
+    for spec, ext in (("w40", "webp"), ("card", "jpg")):
+        assert editor.get(photo.rendition_url(spec, ext)).status_code == 200
+    old = {
+        photo.image.name,
+        photo.working_copy_name(),
+        *photo.renditions.values_list("file", flat=True),
+    }
+    assert old <= stored_files(settings)
+    url = f"/admin/releases/photo/{photo.pk}/change/"
+    data = form_data(editor, url)
+    new = jpeg_bytes(size=(400, 300), colour="#aa2200")
+    data["image"] = SimpleUploadedFile("new.jpg", new, "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(url, data)
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.image.name not in old
+    assert stored_files(settings) == {photo.image.name, photo.working_copy_name()}
+    assert not Rendition.objects.exists()
+    # The new image is the one served.
+    fresh = editor.get(photo.rendition_url("w80", "jpg"))
+    assert opened(body(fresh)).getpixel((40, 30))[0] > 150
+
+
+def test_a_replacement_rolled_back_keeps_the_old_files(
+    small_sizes, settings, django_capture_on_commit_callbacks
+):
+    photo = stored_small_photo()
+    before = stored_files(settings)
+    new = prepare_photo("new.jpg", jpeg_bytes(size=(400, 300), colour="#aa2200"))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        photo.store(new)
+        photo.save()
+        raise RuntimeError("the save fails after the new file was written")
+    assert before <= stored_files(settings)
+
+
+def test_deleting_a_photo_deletes_its_working_copy_and_renditions(
+    editor, small_sizes, settings, django_capture_on_commit_callbacks
+):
+    photo = stored_small_photo()
+    editor.get(photo.rendition_url("w40", "jpg"))
+    Release.objects.filter(hero_photo=photo).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(f"/admin/releases/photo/{photo.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert stored_files(settings) == set()
 
 
 # Files as cameras and phones write them ---------------------------------------------------

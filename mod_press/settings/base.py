@@ -125,6 +125,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Whether Django itself serves uploads (development and tests; never production).
 SERVE_MEDIA = False
+# Photos are fetched through views that check who asks (releases/media.py), never by
+# their address in the media folder. Behind nginx (docker-compose.yml) the app answers
+# with X-Accel-Redirect to nginx's internal location MEDIA_ACCEL_PREFIX, which serves the
+# media folder; without it, the app streams the file itself.
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+MEDIA_ACCEL_PREFIX = "/protected-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,7 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from releases.imaging import check_size, prepare_photo
 from releases.models import Block, Photo, Release
 
-from .common import side_by_side, thumbnail
+from .common import CheckedFileInput, side_by_side, thumbnail
 
 
 class PhotoFileField(forms.FileField):
@@ -35,7 +35,14 @@ class PhotoFileField(forms.FileField):
 
 class PhotoAdminForm(forms.ModelForm):
     image = PhotoFileField(
-        label=_("image"), help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed.")
+        label=_("image"),
+        help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed."),
+        widget=CheckedFileInput(
+            lambda photo: (
+                reverse("releases:photo_download", kwargs={"code": photo.code}),
+                photo.download_name,
+            )
+        ),
     )
 
     class Meta:
