@@ -11,11 +11,12 @@ from django.views.static import serve
 
 from releases.sitemaps import SITEMAPS
 from releases.translators import upload_catalogue
-from releases.views import photo_rendition, robots_txt
+from releases.views import official_portrait, photo_rendition, robots_txt
 
 urlpatterns = [
     # Language-neutral: the same image serves both language versions.
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
+    path("portraits/<slug:key>", official_portrait, name="portrait"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(

@@ -36,6 +36,12 @@ def delete_photo_file(sender, instance, **kwargs):
         delete_after_commit(instance.image.storage, instance.stored_files())
 
 
+@receiver(post_delete, sender=Official)
+def delete_portrait_file(sender, instance, **kwargs):
+    if instance.portrait:
+        delete_after_commit(instance.portrait.storage, [instance.portrait.name])
+
+
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance, **kwargs):
     _delete_file_after_commit(instance.file)

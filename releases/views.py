@@ -613,6 +613,30 @@ def photo_download(request, code):
     )
 
 
+def official_portrait(request, key):
+    """An official's portrait: for everyone once a public release names the official (as
+    their page is), for staff allowed to see officials before that."""
+    official = Official.objects.named_in(Release.objects.published()).filter(key=key).first()
+    is_public = official is not None
+    if official is None and request.user.has_perm("releases.view_official"):
+        official = Official.objects.filter(key=key).first()
+    if official is None or not official.portrait:
+        raise Http404
+    if not is_public:
+        cache_control = media.PRIVATE
+    elif request.GET.get("v") == official.portrait_version:
+        cache_control = media.PUBLIC_IMMUTABLE
+    else:
+        cache_control = media.PUBLIC_REVALIDATED
+    suffix = PurePosixPath(official.portrait.name).suffix.lower()
+    return media.stored_file_response(
+        official.portrait.storage,
+        official.portrait.name,
+        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        cache_control=cache_control,
+    )
+
+
 def robots_txt(request):
     """Crawlers: everything public, nothing of the admin or previews; where the sitemap is."""
     lines = ["User-agent: *"]

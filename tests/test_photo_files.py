@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -19,11 +20,11 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from releases.imaging import prepare_photo
-from releases.models import Photo, PreviewLink, Release, Rendition
+from releases.models import Official, Photo, PreviewLink, Release, Rendition
 from releases.roles import EDITOR
 
 from . import images
-from .factories import jpeg_bytes, make_photo, make_release
+from .factories import jpeg_bytes, make_official, make_photo, make_release
 from .test_workflow import client_for, form_data, make_user
 
 pytestmark = pytest.mark.django_db
@@ -554,3 +555,93 @@ def test_a_400_mb_upload_is_refused_by_its_size_at_the_field_using_no_memory(
     # Django kept no more of it than it takes to know it is too large.
     assert form.files["image"].size == settings.PHOTO_MAX_UPLOAD_BYTES + 1
     assert not Photo.objects.exists()
+
+
+# Officials' portraits are photos too ----------------------------------------------------
+
+
+def official_form(client, url, **changes):
+    data = form_data(client, url)
+    data.update(changes)
+    return data
+
+
+def test_a_portrait_uploaded_in_the_admin_passes_the_photo_gate(editor, settings):
+    url = "/admin/releases/official/add/"
+    data = official_form(
+        editor,
+        url,
+        name_uk="Іван Петренко",
+        name_en="Ivan Petrenko",
+        portrait=SimpleUploadedFile("ivan.jpg", images.jpeg_with_gps_and_orientation()),
+    )
+    assert editor.post(url, data).status_code == 302
+    official = Official.objects.get()
+    # A name that cannot be guessed from the official's.
+    assert official.portrait.name.startswith("officials/portrait-")
+    assert "petrenko" not in official.portrait.name
+    with official.portrait.open("rb") as stored:
+        content = stored.read()
+    clean = opened(content)
+    assert clean.size == (40, 60)
+    assert not clean.getexif()
+    assert b"SecretCam" not in content
+
+
+def test_an_svg_portrait_is_refused_at_its_field(editor):
+    url = "/en/admin/releases/official/add/"
+    data = official_form(
+        editor,
+        url,
+        name_uk="Іван Петренко",
+        portrait=SimpleUploadedFile("ivan.svg", images.SVG, "image/svg+xml"),
+    )
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "“ivan.svg” cannot be used" in soup.select_one(".field-portrait .errorlist").text
+    assert not Official.objects.exists()
+
+
+@pytest.fixture
+def portrayed():
+    official = make_official(key="ivan-petrenko")
+    official.portrait.save("ivan-petrenko.jpg", ContentFile(jpeg_bytes()), save=True)
+    return official
+
+
+def test_a_portrait_is_public_with_the_officials_page_and_for_staff_before(
+    client, editor, portrayed
+):
+    url = portrayed.portrait_url
+    assert client.get(url).status_code == 404  # no public release names the official yet
+    staff = editor.get(url)
+    assert staff.status_code == 200
+    assert staff["Cache-Control"] == PRIVATE
+    make_release().officials.add(portrayed)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == YEAR
+    assert response["Content-Type"] == "image/jpeg"
+    with portrayed.portrait.open("rb") as stored:
+        assert body(response) == stored.read()
+    page = client.get(portrayed.get_absolute_url()).content.decode()
+    assert f'src="{portrayed.portrait_url}"'.replace("&", "&amp;") in page
+    assert "/media/" not in page
+
+
+def test_replacing_or_removing_a_portrait_deletes_the_old_file(
+    editor, portrayed, settings, django_capture_on_commit_callbacks
+):
+    url = f"/admin/releases/official/{portrayed.pk}/change/"
+    old = portrayed.portrait.name
+    new = SimpleUploadedFile("new.jpg", jpeg_bytes(colour="#aa2200"), "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(url, official_form(editor, url, portrait=new)).status_code == 302
+    portrayed.refresh_from_db()
+    assert stored_files(settings) == {portrayed.portrait.name}
+    assert portrayed.portrait.name != old
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(url, official_form(editor, url, **{"portrait-clear": "on"}))
+    assert response.status_code == 302
+    assert stored_files(settings) == set()
