@@ -13,11 +13,12 @@ from releases import accounts
 from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
 from releases.translators import upload_catalogue
-from releases.views import photo_rendition, robots_txt
+from releases.views import official_portrait, photo_rendition, robots_txt
 
 urlpatterns = [
     # Language-neutral: the same image serves both language versions.
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
+    path("portraits/<slug:key>", official_portrait, name="portrait"),
     path("robots.txt", robots_txt, name="robots"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

@@ -18,7 +18,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+ACCEPTED_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# Cameras and phones write JPEGs with a second picture (a preview, a depth map) that
+# Pillow reads as MPO, "multi-picture": the photo is the first one, stored as a JPEG.
+STORED_FORMATS = {"MPO": "JPEG"}
 
 # Markup that has no business inside a photograph: its presence means a polyglot file
 # built to be read as HTML or script by something other than an image decoder.
@@ -61,13 +64,18 @@ def refuse(name: str, reason: str):
     )
 
 
+def check_size(name: str, size: int):
+    """Refuse a file of ``size`` bytes over the limit, or empty, before anything reads it."""
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
+    if size > limit:
+        refuse(name, _("the file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+    if not size:
+        refuse(name, _("the file is empty."))
+
+
 def prepare_photo(name: str, data: bytes) -> PreparedPhoto:
     """Check ``data`` (a file called ``name``) and return it cleaned, or raise ValidationError."""
-    limit = settings.PHOTO_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        refuse(name, _("the file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
-    if not data:
-        refuse(name, _("the file is empty."))
+    check_size(name, len(data))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -103,9 +111,10 @@ def prepare_photo(name: str, data: bytes) -> PreparedPhoto:
         refuse(name, _("the file is damaged or incomplete."))
 
     taken_at, artist = read_origin(image)
+    # Only the first picture of an MPO was loaded: the photo itself.
     clean = clean_image(image)
     output = io.BytesIO()
-    save_clean(clean, image.format, output)
+    save_clean(clean, STORED_FORMATS.get(image.format, image.format), output)
     return PreparedPhoto(
         content=output.getvalue(),
         extension=ACCEPTED_FORMATS[image.format],

@@ -139,6 +139,10 @@ def is_cacheable_request(request) -> bool:
 def is_cacheable_response(response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    if "X-Accel-Redirect" in response:
+        # A file handed to nginx: its body is not in the response, and its caching is
+        # the view's own (a year for a public rendition).
+        return False
     control = cc_delim_re.split(response.get("Cache-Control", ""))
     directives = {d.split("=", 1)[0].strip().lower() for d in control}
     return not directives & {"private", "no-store", "no-cache"}

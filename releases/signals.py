@@ -19,6 +19,7 @@ from .models import (
     Tag,
     TaggedRelease,
 )
+from .models.photos import delete_after_commit
 
 
 def _delete_file_after_commit(field_file):
@@ -30,7 +31,15 @@ def _delete_file_after_commit(field_file):
 
 @receiver(post_delete, sender=Photo)
 def delete_photo_file(sender, instance, **kwargs):
-    _delete_file_after_commit(instance.image)
+    """The original and its working copy (renditions are deleted each with its own row)."""
+    if instance.image:
+        delete_after_commit(instance.image.storage, instance.stored_files())
+
+
+@receiver(post_delete, sender=Official)
+def delete_portrait_file(sender, instance, **kwargs):
+    if instance.portrait:
+        delete_after_commit(instance.portrait.storage, [instance.portrait.name])
 
 
 @receiver(post_delete, sender=Rendition)

@@ -1,12 +1,12 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import page_cache
+from . import media, page_cache
 from .forms import ReleaseFilterForm, SearchForm
 from .models import (
     Block,
@@ -35,7 +35,7 @@ from .models import (
     SlugHistory,
     Tag,
 )
-from .models.photos import FORMATS
+from .models.photos import CONTENT_TYPES, FORMATS, is_rendition_spec
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search, snippet
 from .text import alphabetical
 
@@ -573,36 +573,87 @@ def previewed_photo(request, code):
     )
 
 
-def visible_photos(request):
-    """Staff see every photo; everyone else only those a published release shows."""
-    return Photo.objects.all() if request.user.is_staff else Photo.objects.published()
+def visible_photo(request, code, *, preview=False) -> tuple[Photo, bool]:
+    """Photo ``code`` if this request may see it, and whether the public may.
+
+    A photo a public release shows is for everyone; any other one for staff allowed to see
+    photos and, where ``preview`` allows it, for the holder of a preview link of a release
+    that shows it. Otherwise a 404, the same as for a code that does not exist.
+    """
+    photo = Photo.objects.published().filter(code=code).first()
+    if photo is not None:
+        return photo, True
+    if request.user.has_perm("releases.view_photo"):
+        return get_object_or_404(Photo, code=code), False
+    if preview:
+        return previewed_photo(request, code), False
+    raise Http404
 
 
 def photo_rendition(request, code, spec, ext):
-    """Redirect to a rendition of a photo, drawing it the first time it is asked for."""
-    photo = Photo.objects.published().filter(code=code).first()
-    is_public = photo is not None
-    if photo is None and request.user.is_staff:
-        photo = Photo.objects.filter(code=code).first()
-    if photo is None:
-        photo = previewed_photo(request, code)
-    if ext not in FORMATS or photo.rendition_size(spec) is None:
+    """A rendition of a photo, drawn the first time it is asked for.
+
+    Only the sizes the settings define exist: any other name is a 404 before anything is
+    looked up or opened. A public rendition asked for by its current version may be kept
+    for a year; an unpublished one is for the person who asked only.
+    """
+    if ext not in FORMATS or not is_rendition_spec(spec):
         raise Http404
-    rendition = photo.make_rendition(spec, ext)
-    response = HttpResponseRedirect(rendition.file.url)
-    # The address carries the rendition's version, so a browser may keep the answer; a
-    # shared cache only when the photo is public, never for an embargoed one.
-    if is_public:
-        patch_cache_control(response, public=True, max_age=86400)
+    photo, is_public = visible_photo(request, code, preview=True)
+    if photo.rendition_size(spec) is None:
+        raise Http404
+    try:
+        rendition = photo.make_rendition(spec, ext)
+    except FileNotFoundError:
+        raise Http404 from None  # the photo's own file is missing
+    if not is_public:
+        cache_control = media.PRIVATE
+    elif request.GET.get("v") == photo.rendition_version:
+        cache_control = media.PUBLIC_IMMUTABLE
     else:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+        cache_control = media.PUBLIC_REVALIDATED
+    return media.stored_file_response(
+        rendition.file.storage,
+        rendition.file.name,
+        content_type=FORMATS[ext][1],
+        cache_control=cache_control,
+    )
 
 
 def photo_download(request, code):
     """The cleaned original, named by its code."""
-    photo = get_object_or_404(visible_photos(request), code=code)
-    return FileResponse(photo.image.open("rb"), as_attachment=True, filename=photo.download_name)
+    photo, is_public = visible_photo(request, code)
+    return media.stored_file_response(
+        photo.image.storage,
+        photo.image.name,
+        content_type=CONTENT_TYPES.get(PurePosixPath(photo.image.name).suffix.lower()),
+        cache_control=media.PUBLIC_REVALIDATED if is_public else media.PRIVATE,
+        download_name=photo.download_name,
+    )
+
+
+def official_portrait(request, key):
+    """An official's portrait: for everyone once a public release names the official (as
+    their page is), for staff allowed to see officials before that."""
+    official = Official.objects.named_in(Release.objects.published()).filter(key=key).first()
+    is_public = official is not None
+    if official is None and request.user.has_perm("releases.view_official"):
+        official = Official.objects.filter(key=key).first()
+    if official is None or not official.portrait:
+        raise Http404
+    if not is_public:
+        cache_control = media.PRIVATE
+    elif request.GET.get("v") == official.portrait_version:
+        cache_control = media.PUBLIC_IMMUTABLE
+    else:
+        cache_control = media.PUBLIC_REVALIDATED
+    suffix = PurePosixPath(official.portrait.name).suffix.lower()
+    return media.stored_file_response(
+        official.portrait.storage,
+        official.portrait.name,
+        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        cache_control=cache_control,
+    )
 
 
 def robots_txt(request):

@@ -57,6 +57,7 @@ def production_environment(folder: Path, database_url: str, **variables) -> dict
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDIA_ROOT": str(folder / "media"),
         "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ACCEL_REDIRECT": "true",
         "LOG_LEVEL": "WARNING",
         **variables,
     }
@@ -131,14 +132,28 @@ def nginx_site(port: int, upstream_port: int, media_root: Path, cache_dir: Path)
     return text
 
 
-def nginx(folder: Path, port: int, upstream_port: int, media_root: Path, workers: int = 1):
-    """Debian's nginx in the foreground, with the shipped site and its files in ``folder``."""
+def nginx(
+    folder: Path,
+    port: int,
+    upstream_port: int,
+    media_root: Path,
+    workers: int = 1,
+    extra_locations: str = "",
+):
+    """Debian's nginx in the foreground, with the shipped site and its files in ``folder``.
+
+    ``extra_locations`` go into the site's server block (a benchmark's baseline file).
+    """
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is missing: apt-get install nginx-light")
     folder.mkdir(parents=True, exist_ok=True)
     site = folder / "site.conf"
-    site.write_text(nginx_site(port, upstream_port, media_root, folder / "cache"))
+    text = nginx_site(port, upstream_port, media_root, folder / "cache")
+    if extra_locations:
+        head, _end, tail = text.rpartition("}")
+        text = f"{head}{extra_locations}\n}}{tail}"
+    site.write_text(text)
     temp_paths = "\n".join(
         f"    {kind}_temp_path {folder / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

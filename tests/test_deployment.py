@@ -2,8 +2,11 @@
 nginx running the shipped configuration (``tests/stack.py`` adapts its addresses only)."""
 
 import http.client
+import json
 import os
 import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,28 +23,62 @@ if stack.nginx_binary() is None:
 SITE_DATA = textwrap.dedent(
     """
     import io
+    import json
+    from datetime import timedelta
+
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
     from PIL import Image
     from releases.imaging import prepare_photo
-    from releases.models import Photo
+    from releases.models import Photo, PreviewLink
     from tests.factories import make_release
 
-    buffer = io.BytesIO()
-    Image.new("RGB", (1000, 700), "#335577").save(buffer, "JPEG")
-    photo = Photo(code="dep-0001", alt_uk="Опис", alt_en="Description")
-    photo.store(prepare_photo("dep.jpg", buffer.getvalue()))
-    photo.save()
-    release = make_release(hero_photo=photo)
-    print(photo.rendition_url("w480", "jpg"))
+    def stored_photo(code, colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (1000, 700), colour).save(buffer, "JPEG")
+        photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
+        photo.store(prepare_photo(f"{code}.jpg", buffer.getvalue()))
+        photo.save()
+        return photo
+
+    public = stored_photo("dep-0001", "#335577")
+    make_release(hero_photo=public)
+    embargoed = stored_photo("dep-0002", "#775533")
+    draft = make_release(published=False, hero_photo=embargoed)
+    link = PreviewLink.objects.create(
+        release=draft, expires_at=timezone.now() + timedelta(days=1)
+    )
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    session = SessionStore()
+    session.update({
+        SESSION_KEY: str(editor.pk),
+        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        HASH_SESSION_KEY: editor.get_session_auth_hash(),
+    })
+    session.create()
+    print(json.dumps({
+        "public": public.rendition_url("w480", "jpg"),
+        "public_card": public.rendition_url("card", "webp"),
+        "public_original": public.image.name,
+        "embargoed": embargoed.rendition_url("w480", "jpg"),
+        "embargoed_original": embargoed.image.name,
+        "preview": link.token,
+        "session": session.session_key,
+    }))
     """
 )
 
 
 class Site:
-    def __init__(self, port: int, media_root: Path, rendition_url: str):
-        self.port, self.media_root, self.rendition_url = port, media_root, rendition_url
+    def __init__(self, port: int, app_port: int, media_root: Path, log: Path, data: dict):
+        self.port, self.app_port, self.media_root = port, app_port, media_root
+        self.log, self.data = log, data
 
-    def request(self, path, method="GET", cookie=None, body=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def request(self, path, method="GET", cookie=None, body=None, port=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=30)
         headers = {"Host": "localhost"}
         if cookie:
             headers["Cookie"] = cookie
@@ -53,20 +90,27 @@ class Site:
         connection.close()
         return response
 
+    def staff(self):
+        return f"sessionid={self.data['session']}"
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stack")
-    env = stack.production_environment(folder, f"sqlite:///{folder / 'site.sqlite3'}")
+    # INFO: the app says in its log each time it draws a rendition.
+    env = stack.production_environment(
+        folder, f"sqlite:///{folder / 'site.sqlite3'}", LOG_LEVEL="INFO"
+    )
     stack.manage(env, "migrate", "--no-input", "-v0")
     stack.manage(env, "collectstatic", "--no-input", "-v0")
-    rendition_url = stack.manage(env, "shell", "-c", SITE_DATA).strip().splitlines()[-1]
+    data = json.loads(stack.manage(env, "shell", "-c", SITE_DATA).strip().splitlines()[-1])
     app_port, web_port = stack.free_port(), stack.free_port()
+    log = folder / "gunicorn.log"
     with (
-        stack.gunicorn(env, app_port, folder / "gunicorn.log"),
+        stack.gunicorn(env, app_port, log, workers=4),
         stack.nginx(folder / "nginx", web_port, app_port, folder / "media"),
     ):
-        yield Site(web_port, folder / "media", rendition_url)
+        yield Site(web_port, app_port, folder / "media", log, data)
 
 
 def cache_status(response):
@@ -108,15 +152,103 @@ def test_a_post_is_never_answered_from_the_micro_cache_nor_kept(site):
     assert cache_status(site.request(path)) == "MISS"
 
 
-def test_a_public_rendition_is_served_by_nginx_with_far_future_caching(site):
-    redirect = site.request(site.rendition_url)
-    assert redirect.status == 302
-    location = redirect.getheader("Location")
-    assert location.startswith("/media/renditions/dep-0001/")
-    rendition = site.request(location)
-    assert rendition.status == 200
-    assert rendition.getheader("Cache-Control") == "public, max-age=31536000, immutable"
-    assert rendition.getheader("Content-Type") == "image/jpeg"
-    # nginx sent the file itself: the app's answers all pass the micro-cache, which says so.
-    assert cache_status(rendition) is None
-    assert rendition.content == (site.media_root / location.removeprefix("/media/")).read_bytes()
+# Photos: every file through the app's check, sent by nginx ---------------------------------
+
+YEAR = "public, max-age=31536000, immutable"
+PRIVATE = "private, no-store"
+
+
+def rendition_file(site, code, suffix):
+    (path,) = (site.media_root / "renditions" / code).glob(f"*{suffix}")
+    return path
+
+
+def test_a_public_rendition_is_sent_by_nginx_with_a_year_of_caching(site):
+    response = site.request(site.data["public"])
+    assert response.status == 200
+    assert response.getheader("Cache-Control") == YEAR
+    assert response.getheader("Content-Type") == "image/jpeg"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert "sandbox" in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.content == rendition_file(site, "dep-0001", "-w480-480x336.jpg").read_bytes()
+
+
+def test_an_unpublished_rendition_is_refused_to_an_anonymous_reader(site):
+    response = site.request(site.data["embargoed"])
+    assert response.status == 404
+    assert response.content != b""
+    assert response.getheader("Content-Type").startswith("text/html")
+
+
+def test_an_unpublished_rendition_goes_to_staff_and_preview_holders_kept_by_no_cache(site):
+    url = site.data["embargoed"]
+    staff = site.request(url, cookie=site.staff())
+    preview = site.request(f"{url}&preview={site.data['preview']}")
+    stored = rendition_file(site, "dep-0002", "-w480-480x336.jpg").read_bytes()
+    for response in (staff, preview):
+        assert response.status == 200
+        assert response.getheader("Cache-Control") == PRIVATE
+        assert response.getheader("Content-Type") == "image/jpeg"
+        assert response.content == stored
+    # Nothing of theirs was kept for the next reader.
+    assert site.request(url).status == 404
+
+
+def test_an_unpublished_original_is_downloaded_by_staff_only(site):
+    assert site.request("/photos/dep-0002/download/").status == 404
+    response = site.request("/photos/dep-0002/download/", cookie=site.staff())
+    assert response.status == 200
+    assert response.getheader("Cache-Control") == PRIVATE
+    assert response.getheader("Content-Disposition") == 'attachment; filename="dep-0002.jpg"'
+    original = site.media_root / site.data["embargoed_original"]
+    assert response.content == original.read_bytes()
+
+
+def test_the_media_folder_is_served_to_no_one_by_its_address(site):
+    site.request(site.data["embargoed"], cookie=site.staff())  # its rendition is drawn
+    site.request(site.data["public"])
+    names = [
+        site.data["embargoed_original"],
+        site.data["public_original"],
+        str(rendition_file(site, "dep-0002", ".jpg").relative_to(site.media_root)),
+        str(rendition_file(site, "dep-0001", ".jpg").relative_to(site.media_root)),
+    ]
+    for name in names:
+        assert (site.media_root / name).is_file()
+        for prefix in ("/media/", "/protected-media/", "/media/../protected-media/"):
+            for cookie in (None, site.staff()):
+                assert site.request(prefix + name, cookie=cookie).status == 404, prefix + name
+
+
+def test_a_flood_of_requests_for_a_new_rendition_is_drawn_once_across_processes(site):
+    # Straight to gunicorn's four processes, all at once: nginx would queue them itself.
+    url, start = site.data["public_card"], threading.Barrier(16)
+
+    def fetch(_):
+        start.wait()
+        return site.request(url, port=site.app_port)
+
+    with ThreadPoolExecutor(16) as pool:
+        responses = list(pool.map(fetch, range(16)))
+    assert [r.status for r in responses] == [200] * 16
+    assert len({r.getheader("X-Accel-Redirect") for r in responses}) == 1
+    drawn = [
+        line
+        for line in site.log.read_text().splitlines()
+        if "Drew rendition renditions/dep-0001/" in line and "-card-" in line
+    ]
+    assert len(drawn) == 1, drawn
+    assert len(list((site.media_root / "renditions" / "dep-0001").glob("*-card-*"))) == 1
+
+
+def test_a_request_larger_than_a_photo_is_refused_by_nginx_before_the_app(site):
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=30)
+    connection.putrequest("POST", "/admin/releases/photo/add/", skip_host=True)
+    connection.putheader("Host", "localhost")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(400 * 1024 * 1024))
+    connection.endheaders()
+    response = connection.getresponse()
+    connection.close()
+    assert response.status == 413

@@ -141,6 +141,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Whether Django itself serves uploads (development and tests; never production).
 SERVE_MEDIA = False
+# Photos are fetched through views that check who asks (releases/media.py), never by
+# their address in the media folder. Behind nginx (docker-compose.yml) the app answers
+# with X-Accel-Redirect to nginx's internal location MEDIA_ACCEL_PREFIX, which serves the
+# media folder; without it, the app streams the file itself.
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+MEDIA_ACCEL_PREFIX = "/protected-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -234,6 +240,13 @@ PHOTO_WIDTHS = [480, 800, 1200, 1600]
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file
+# beyond; the first handler stops keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "releases.upload_limits.PhotoSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Interface strings edited in the browser (django-rosetta), by the Translator group.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"

@@ -1,5 +1,6 @@
 """Helpers shared by the admin modules."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -68,3 +69,26 @@ class SharedMaterialAdmin:
                     ),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+class StoredFile:
+    """A stored file as its field shows it: a name, and the address that serves it."""
+
+    def __init__(self, url, name):
+        self.url, self.name = url, name
+
+    def __str__(self):
+        return str(self.name)
+
+
+class CheckedFileInput(forms.ClearableFileInput):
+    """Links the stored file to the view that checks who asks, never to the media folder
+    (which is served to no one): ``link(instance)`` gives that address and a name."""
+
+    def __init__(self, link, attrs=None):
+        super().__init__(attrs)
+        self.link = link
+
+    def format_value(self, value):
+        instance = getattr(value, "instance", None)
+        if self.is_initial(value) and instance is not None and instance.pk:
+            return StoredFile(*self.link(instance))
+        return super().format_value(value)

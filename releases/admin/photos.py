@@ -21,10 +21,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from releases import uploads
-from releases.imaging import prepare_photo
+from releases.imaging import check_size, prepare_photo
 from releases.models import Block, Photo, PhotoUpload, Release
 
-from .common import SharedMaterialAdmin, side_by_side, thumbnail
+from .common import CheckedFileInput, SharedMaterialAdmin, side_by_side, thumbnail
 
 
 class PhotoFileField(forms.FileField):
@@ -34,13 +34,22 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if upload is None or upload is False or upload == initial:
             return upload
+        # By its size first: a file over the limit is refused without being read.
+        check_size(upload.name, upload.size)
         upload.prepared = prepare_photo(upload.name, upload.read())
         return upload
 
 
 class PhotoAdminForm(forms.ModelForm):
     image = PhotoFileField(
-        label=_("image"), help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed.")
+        label=_("image"),
+        help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed."),
+        widget=CheckedFileInput(
+            lambda photo: (
+                reverse("releases:photo_download", kwargs={"code": photo.code}),
+                photo.download_name,
+            )
+        ),
     )
 
     class Meta:

@@ -1,5 +1,7 @@
 """Officials, the positions they hold over time, and the countries they serve."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .photos import delete_after_commit
 from .slugs import fill_translated_slugs, translated_url
 
 
@@ -88,10 +91,31 @@ class Official(models.Model):
         fill_translated_slugs(self, "name")
         if not self.key:
             self.key = self.slug_uk or self.slug_en
+        replaced = self.replaced_portrait()
         super().save(*args, **kwargs)
+        if replaced:
+            # A replaced or removed portrait is neither kept nor served once committed.
+            delete_after_commit(self.portrait.storage, [replaced])
 
     def get_absolute_url(self):
         return translated_url(self, "releases:official")
+
+    def replaced_portrait(self) -> str | None:
+        """The stored name of the portrait this save replaces or removes, if any."""
+        if self.pk is None:
+            return None
+        stored = Official.objects.filter(pk=self.pk).values_list("portrait", flat=True).first()
+        return stored if stored and stored != self.portrait.name else None
+
+    @property
+    def portrait_url(self) -> str:
+        """The portrait's address: through the view that checks who asks, with its version."""
+        return f"{reverse('portrait', kwargs={'key': self.key})}?v={self.portrait_version}"
+
+    @property
+    def portrait_version(self) -> str:
+        """Changes with the stored file, whose name is new at each upload."""
+        return hashlib.sha256(self.portrait.name.encode()).hexdigest()[:12]
 
     def position_on(self, date):
         """The position held on ``date``: the latest-started one that covers it.

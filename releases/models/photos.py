@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import logging
 import math
 import re
 import secrets
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -20,6 +21,42 @@ from PIL import Image, ImageOps
 CODE_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 JPEG_SUFFIXES = (".jpg", ".jpeg")
+# The media types of stored originals, by the suffix the photo gate gives them.
+CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+# A width as a rendition names it: digits without a leading zero, so that each size has
+# exactly one name (w480, never w0480).
+WIDTH_SPEC = re.compile(r"w([1-9][0-9]{0,4})")
+
+logger = logging.getLogger(__name__)
+
+
+def is_rendition_spec(spec: str) -> bool:
+    """Whether ``spec`` can name a rendition of some photo: a configured crop, or a width
+    written as ``w800`` and no larger than the largest configured one.
+
+    Checked on the address before any photo is looked up; each photo then says which of
+    these it has (``Photo.all_rendition_specs()``: smaller photos are not enlarged).
+    """
+    if spec in settings.PHOTO_CROPS:
+        return True
+    match = WIDTH_SPEC.fullmatch(spec)
+    return match is not None and int(match.group(1)) <= max(settings.PHOTO_WIDTHS)
+
+
+def delete_after_commit(storage, names):
+    """Delete the files ``names`` once the transaction commits; a rollback keeps them."""
+    names = [name for name in names if name]
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 def working_long_side() -> int:
@@ -33,6 +70,24 @@ def working_long_side() -> int:
     for width, height in settings.PHOTO_CROPS.values():
         sides += [width, height]
     return 2 * max(sides)
+
+
+def working_copy_name(original: str, transparent: bool = False) -> str:
+    """The working copy of the original stored as ``original``: beside it, named after it.
+
+    JPEG, which decodes fast (and at a fraction of its size in draft mode); PNG for a
+    photo with transparency.
+    """
+    path = PurePosixPath(original)
+    extension = ".png" if transparent else ".jpg"
+    return str(path.parent / "working" / f"{path.stem}{extension}")
+
+
+def working_copy_names(original: str) -> list[str]:
+    """The names a working copy of ``original`` may have: a JPEG original has no alpha."""
+    if PurePosixPath(original).suffix.lower() in JPEG_SUFFIXES:
+        return [working_copy_name(original)]
+    return [working_copy_name(original), working_copy_name(original, transparent=True)]
 
 
 def photo_upload_to(photo, filename):
@@ -140,12 +195,28 @@ class Photo(models.Model):
         # saved into an unsaved instance; read them from the image itself.
         if self.image and not (self.width and self.height):
             self.width, self.height = self.image.width, self.image.height
+        replaced = self.replaced_image()
         super().save(*args, **kwargs)
+        # Renditions of the old image or focal point go with their files (on commit).
         self.renditions.exclude(version=self.rendition_version).delete()
+        if replaced:
+            # The old original is neither kept nor served once the new one is committed.
+            delete_after_commit(self.image.storage, [replaced, *working_copy_names(replaced)])
         self.make_working_copy()
 
     def get_absolute_url(self):
         return reverse("releases:photo", kwargs={"code": self.code})
+
+    def replaced_image(self) -> str | None:
+        """The stored name of the image this save replaces, if it replaces one."""
+        if self.pk is None:
+            return None
+        stored = Photo.objects.filter(pk=self.pk).values_list("image", flat=True).first()
+        return stored if stored and stored != self.image.name else None
+
+    def stored_files(self) -> list[str]:
+        """The names of the original and of the working copies it may have."""
+        return [self.image.name, *self.working_copy_names()] if self.image else []
 
     def store(self, prepared):
         """Take a cleaned image from ``releases.imaging.prepare_photo`` as this photo's file.
@@ -197,15 +268,27 @@ class Photo(models.Model):
         return [w for w in settings.PHOTO_WIDTHS if w < largest] + [largest]
 
     def rendition_size(self, spec: str) -> tuple[int, int] | None:
-        """Pixel size of rendition ``spec`` (``w800``, ``card``…), or None if there is none."""
-        if not self.width or not self.height:
+        """Pixel size of rendition ``spec`` (``w800``, ``card``…), or None if there is none.
+
+        Only the names ``all_rendition_specs()`` lists exist: each size has one name.
+        """
+        if not self.width or not self.height or spec not in self.all_rendition_specs():
             return None
         if spec in settings.PHOTO_CROPS:
             return settings.PHOTO_CROPS[spec]
-        if spec.startswith("w") and spec[1:].isdigit() and int(spec[1:]) in self.widths():
-            width = int(spec[1:])
-            return width, max(1, round(self.height * width / self.width))
-        return None
+        width = int(spec[1:])
+        return width, max(1, round(self.height * width / self.width))
+
+    def rendition_name(self, spec: str, extension: str) -> str:
+        """The one name rendition ``spec`` is stored under.
+
+        It carries the photo's version and the size: the bytes under a name never change,
+        so that browsers and CDNs may keep a public rendition for a year.
+        """
+        width, height = self.rendition_size(spec)
+        return (
+            f"renditions/{self.code}/{self.rendition_version}-{spec}-{width}x{height}.{extension}"
+        )
 
     def rendition_url(self, spec: str, extension: str) -> str:
         url = rendition_address(get_script_prefix()).format(
@@ -230,20 +313,12 @@ class Photo(models.Model):
         return bool(self.image) and max(self.width, self.height) > working_long_side()
 
     def working_copy_name(self, transparent: bool = False) -> str:
-        """Where the working copy is stored: beside the original, named after it.
-
-        JPEG, which decodes fast (and at a fraction of its size in draft mode); PNG for a
-        photo with transparency.
-        """
-        original = PurePosixPath(self.image.name)
-        extension = ".png" if transparent else ".jpg"
-        return str(original.parent / "working" / f"{original.stem}{extension}")
+        """Where the working copy is stored: beside the original, named after it."""
+        return working_copy_name(self.image.name, transparent)
 
     def working_copy_names(self) -> list[str]:
-        """The names a working copy of this photo may have: a JPEG original has no alpha."""
-        if PurePosixPath(self.image.name).suffix.lower() in JPEG_SUFFIXES:
-            return [self.working_copy_name()]
-        return [self.working_copy_name(), self.working_copy_name(transparent=True)]
+        """The names a working copy of this photo may have."""
+        return working_copy_names(self.image.name)
 
     def make_working_copy(self, force=False) -> bool:
         """Store the working copy if the photo needs one and it is missing; True if made."""
@@ -316,14 +391,44 @@ class Photo(models.Model):
         return image
 
     def make_rendition(self, spec: str, extension: str) -> "Rendition":
-        """Draw rendition ``spec`` as ``extension`` and store it, or reuse the one stored."""
-        size = self.rendition_size(spec)
-        fmt, _mime = FORMATS[extension]
-        existing = self.renditions.filter(
+        """Rendition ``spec`` as ``extension``: the stored one, or drawn now and stored.
+
+        One request at a time draws the renditions of a photo, in whichever process or
+        server it runs: the others wait for the photo's lock, then find the rendition
+        drawn. A flood of requests for a new size draws it once.
+        """
+        if extension not in FORMATS or self.rendition_size(spec) is None:
+            raise ValueError(f"{self.code} has no rendition {spec}.{extension}")
+        stored = self.stored_rendition(spec, extension)
+        if stored is not None:
+            return stored
+        with transaction.atomic():
+            self.lock_for_drawing()
+            return self.stored_rendition(spec, extension) or self.draw_rendition(spec, extension)
+
+    def stored_rendition(self, spec: str, extension: str) -> "Rendition | None":
+        """The rendition stored for the current version, if its file is there."""
+        rendition = self.renditions.filter(
             spec=spec, extension=extension, version=self.rendition_version
         ).first()
-        if existing:
-            return existing
+        if rendition and rendition.file.storage.exists(rendition.file.name):
+            return rendition
+        return None
+
+    def lock_for_drawing(self):
+        """Hold this photo until the transaction ends, so that only one process draws."""
+        photo = Photo.objects.filter(pk=self.pk)
+        if connection.features.has_select_for_update:
+            list(photo.select_for_update().values_list("pk", flat=True))
+        else:
+            # SQLite has no row locks: the first write of a transaction takes the
+            # database's write lock, which other processes wait for.
+            photo.update(width=models.F("width"))
+
+    def draw_rendition(self, spec: str, extension: str) -> "Rendition":
+        """Draw rendition ``spec`` and store it under its one name (see ``make_rendition``)."""
+        size = self.rendition_size(spec)
+        fmt, _mime = FORMATS[extension]
         crop = spec in settings.PHOTO_CROPS
         image = self.open_for_rendition(size, crop=crop)
         if crop:
@@ -338,30 +443,25 @@ class Photo(models.Model):
             image = background
         buffer = io.BytesIO()
         image.save(buffer, fmt, quality=82)
-        rendition = Rendition(
-            photo=self,
-            spec=spec,
-            extension=extension,
-            version=self.rendition_version,
-            width=size[0],
-            height=size[1],
-        )
-        # The name carries the photo's version and the size: the bytes at an address never
-        # change, so the web server lets browsers and CDNs keep them for a year.
-        rendition.file.save(
-            f"{self.code}/{self.rendition_version}-{spec}-{size[0]}x{size[1]}.{extension}",
-            ContentFile(buffer.getvalue()),
-            save=False,
-        )
+        storage = Rendition._meta.get_field("file").storage
+        name = self.rendition_name(spec, extension)
+        # A file already under this name is this very rendition, left by a draw whose
+        # record was lost: it is replaced, never stored a second time under another name.
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(buffer.getvalue()))
         try:
-            with transaction.atomic():
-                rendition.save()
-        except IntegrityError:
-            # Another request drew the same rendition meanwhile: keep theirs.
-            rendition.file.storage.delete(rendition.file.name)
-            return self.renditions.get(
-                spec=spec, extension=extension, version=self.rendition_version
+            rendition, _created = Rendition.objects.update_or_create(
+                photo=self,
+                spec=spec,
+                extension=extension,
+                version=self.rendition_version,
+                defaults={"file": stored, "width": size[0], "height": size[1]},
             )
+        except BaseException:
+            storage.delete(stored)
+            raise
+        logger.info("Drew rendition %s", stored)
         return rendition
 
     def all_rendition_specs(self):
@@ -395,4 +495,5 @@ class Rendition(models.Model):
         return f"{self.photo_id} {self.spec}.{self.extension}"
 
     def get_absolute_url(self):
-        return self.file.url
+        # Through the view that checks who asks; the media folder is served to no one.
+        return self.photo.rendition_url(self.spec, self.extension)

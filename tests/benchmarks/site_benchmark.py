@@ -551,7 +551,18 @@ def main():
                 web_port = stack.free_port()
                 folder = args.folder / f"nginx-{mode}"
                 shutil.rmtree(folder, ignore_errors=True)
-                with stack.nginx(folder, web_port, app_port, args.folder / "media", workers=2):
+                # The baseline: a copy of a page as a file nginx sends itself (the media
+                # folder is served only through the app's checks).
+                baseline = args.folder / "baseline" / "release-page.html"
+                static_copy = f"location = /baseline/release-page.html {{ alias {baseline}; }}"
+                with stack.nginx(
+                    folder,
+                    web_port,
+                    app_port,
+                    args.folder / "media",
+                    workers=2,
+                    extra_locations=static_copy,
+                ):
                     web = f"http://127.0.0.1:{web_port}"
                     measure(
                         "nginx → " + label,
@@ -565,14 +576,13 @@ def main():
                     )
                     if mode == "on":
                         _ms, page = timed_get(app + paths["release (uk)"])
-                        copy = args.folder / "media" / "bench" / "release-page.html"
-                        copy.parent.mkdir(parents=True, exist_ok=True)
-                        copy.write_bytes(page)
+                        baseline.parent.mkdir(parents=True, exist_ok=True)
+                        baseline.write_bytes(page)
                         measure(
                             "nginx, static file",
                             web,
                             app,
-                            {"release (uk)": "/media/bench/release-page.html"},
+                            {"release (uk)": "/baseline/release-page.html"},
                             None,
                             args,
                             have_wrk,
