@@ -598,8 +598,8 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-def page_not_found(request, exception):
-    # The switcher offers each language's home page: the missing page has no versions.
+def home_pages():
+    """The language switcher of an error page: each language's home page."""
     current = translation.get_language()
     translations = []
     for lang in LANGUAGES:
@@ -607,7 +607,24 @@ def page_not_found(request, exception):
             translations.append(
                 {"code": lang, "url": reverse("releases:home"), "current": lang == current}
             )
-    return render(request, "404.html", {"translations": translations}, status=404)
+    return translations
+
+
+def page_not_found(request, exception):
+    # The switcher offers each language's home page: the missing page has no versions.
+    return render(request, "404.html", {"translations": home_pages()}, status=404)
+
+
+def bad_request(request, exception=None):
+    """An address or form the site cannot read (``releases.request_guard``, Django's 400s).
+
+    Answered before the locale middleware may have run: the address says the language.
+    """
+    with translation.override(page_cache.page_language(request)):
+        response = render(request, "400.html", {"translations": home_pages()}, status=400)
+        response["Content-Language"] = translation.get_language()
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 @requires_csrf_token

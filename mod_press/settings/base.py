@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Odd bytes in an address or a form get a 400 before anything else reads them.
+    "releases.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 answers for every page, cached or not (the page cache sets the validators).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -178,6 +180,11 @@ PHOTO_WIDTHS = [480, 800, 1200, 1600]
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Addresses: no page takes more than a dozen parameters, or a query string longer than a
+# search of 500 Cyrillic letters with every filter (releases/request_guard.py).
+REQUEST_MAX_QUERY_STRING_LENGTH = 4096
+REQUEST_MAX_QUERY_PARAMETERS = 50
 
 # Interface strings edited in the browser (django-rosetta), by the Translator group.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"

@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
@@ -536,7 +537,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         ]
 
     def get_release(self, request, object_id):
-        release = get_object_or_404(Release, pk=object_id)
+        # The admin's own lookup: an id that is not a number finds nothing, as it should.
+        release = self.get_object(request, object_id)
+        if release is None:
+            raise Http404
         if not self.has_view_or_change_permission(request, release):
             raise PermissionDenied
         return release
