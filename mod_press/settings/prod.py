@@ -41,6 +41,17 @@ HTTPS = env.bool("HTTPS", default=True)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000 if HTTPS else 0)
+# HSTS for every subdomain, and a place on the browsers' preload list, reach beyond this
+# site: each subdomain of the domain must then serve HTTPS only, and leaving the list
+# takes months. Off unless the deployment says so (README, "Security"). "false" is an
+# answer too: check --deploy then stops asking (W005, W021).
+_HSTS_DECISIONS = {"HSTS_INCLUDE_SUBDOMAINS": "security.W005", "HSTS_PRELOAD": "security.W021"}
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for variable, check in _HSTS_DECISIONS.items()
+    if env(variable, default="") != "" and not env.bool(variable)
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
