@@ -25,8 +25,10 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from releases import limits
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-MAX_QUERY_LENGTH = 500
+MAX_QUERY_LENGTH = limits.SEARCH_QUERY
 MAX_TERMS = 8
 MIN_ROOT = 3
 

@@ -318,6 +318,7 @@ class SearchView(TranslationsMixin, ListView):
             form=self.form,
             query=query,
             shortened=len(query) > MAX_QUERY_LENGTH,
+            query_limit=MAX_QUERY_LENGTH,
             page_query=self.form.query_string_in(lang),
         )
         return context

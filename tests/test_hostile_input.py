@@ -6,13 +6,33 @@ Run on PostgreSQL too: it refuses a NUL in text, where SQLite stores it quietly.
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 
-from releases.models import Release
+from releases.models import (
+    Block,
+    ChangeNote,
+    Official,
+    Photo,
+    Position,
+    PreviewLink,
+    Release,
+    Tag,
+)
 from releases.roles import EDITOR
 
-from .factories import make_country, make_official, make_release, make_tag
-from .test_workflow import make_user
+from .factories import (
+    add_paragraph,
+    make_country,
+    make_official,
+    make_photo,
+    make_release,
+    make_tag,
+)
+from .test_admin import field_errors, management, release_form, soup_of
+from .test_workflow import form_data, make_user
+
+QUOTE_LIMIT = 3_000
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +221,156 @@ def test_a_search_with_every_filter_fits_in_the_query_string(anonymous, site):
         "page": "2",
     }
     assert anonymous.get("/search/", query).status_code == 200
+
+
+# Absurd sizes ------------------------------------------------------------------------------
+
+# The longest text each field takes; the importer reads the same limits from the fields.
+TEXT_LIMITS = [
+    (Release, "title", 300),
+    (Release, "lead", 1_000),
+    (Release, "review_comment", 2_000),
+    (Release, "archive_reason", 1_000),
+    (Block, "text", 10_000),
+    (ChangeNote, "note", 1_000),
+    (PreviewLink, "note", 200),
+    (Official, "name", 200),
+    (Position, "title", 300),
+    (Position, "organisation", 300),
+    (Photo, "caption", 1_000),
+    (Photo, "alt", 300),
+    (Photo, "credit", 200),
+    (Tag, "name", 100),
+]
+
+
+def columns(model, field):
+    """The field's columns: one per language when it is translated."""
+    names = {f.name for f in model._meta.get_fields()}
+    per_language = [f"{field}_{lang}" for lang in ("uk", "en")]
+    return per_language if all(name in names for name in per_language) else [field]
+
+
+@pytest.mark.parametrize(("model", "field", "limit"), TEXT_LIMITS)
+def test_every_text_field_has_a_limit_that_validation_enforces(model, field, limit):
+    for column in columns(model, field):
+        model_field = model._meta.get_field(column)
+        assert model_field.max_length == limit, column
+        model_field.clean("ж" * limit, None)
+        with pytest.raises(ValidationError) as refused:
+            model_field.clean("ж" * (limit + 1), None)
+        assert [e.code for e in refused.value.error_list] == ["max_length"]
+
+
+def test_a_quote_longer_than_a_quote_may_be_is_refused_at_its_text():
+    release = make_release()
+    official = make_official()
+    block = Block(release=release, kind=Block.Kind.QUOTE, official=official)
+    block.text_uk = "с" * QUOTE_LIMIT
+    block.full_clean()
+    block.text_en = "w" * (QUOTE_LIMIT + 1)
+    with pytest.raises(ValidationError) as refused:
+        block.full_clean()
+    assert list(refused.value.message_dict) == ["text_en"]
+
+
+def test_an_overlong_lead_is_refused_at_its_field_in_ukrainian_and_kept_in_the_form(editor):
+    lead = "Лід " + "ж" * 1_000
+    response = editor.post(
+        "/admin/releases/release/add/", release_form(lead_uk=lead, transition="publish")
+    )
+    assert response.status_code == 200
+    errors = field_errors(response, "lead_uk")
+    assert "не більше ніж 1000 символів (зараз 1004)" in errors
+    assert "повинен мати лід" not in errors
+    # No maxlength: a browser would cut a pasted lead short without a word.
+    textarea = soup_of(response).find("textarea", attrs={"name": "lead_uk"})
+    assert not textarea.has_attr("maxlength")
+    assert textarea.get_text() == "\n" + lead
+    assert not Release.objects.exists()
+
+
+def test_an_overlong_lead_is_refused_in_english_in_the_english_admin(editor):
+    response = editor.post("/en/admin/releases/release/add/", release_form(lead_en="x" * 1_001))
+    assert "at most 1000 characters (it has 1001)" in field_errors(response, "lead_en")
+    assert not Release.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "length", "message"),
+    [
+        ("paragraph", 10_001, "не більше ніж 10000 символів (зараз 10001)"),
+        ("quote", 3_001, "Цитата може мати не більше ніж 3000 символів (ця має 3001)"),
+    ],
+)
+def test_an_overlong_block_is_refused_at_its_text(editor, kind, length, message):
+    official = make_official()
+    data = release_form(
+        **management("blocks", total=1),
+        **{
+            "blocks-0-position": "1",
+            "blocks-0-kind": kind,
+            "blocks-0-text_uk": "ж" * length,
+            "blocks-0-official": str(official.pk) if kind == "quote" else "",
+        },
+    )
+    response = editor.post("/admin/releases/release/add/", data)
+    assert response.status_code == 200
+    soup = soup_of(response)
+    errors = soup.find(id="id_blocks-0-text_uk_error").get_text(" ", strip=True)
+    assert message in errors
+    # The text is there, and kept: no second error says it is missing.
+    assert "Напишіть текст" not in errors
+    assert len(soup.find("textarea", attrs={"name": "blocks-0-text_uk"}).get_text()) > length
+    assert not Release.objects.exists()
+
+
+def test_an_overlong_caption_is_refused_at_its_field(editor):
+    photo = make_photo(caption_uk="Підпис")
+    url = f"/admin/releases/photo/{photo.pk}/change/"
+    data = form_data(editor, url)
+    data["caption_uk"] = "ж" * 1_001
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    assert "не більше ніж 1000 символів" in field_errors(response, "caption_uk")
+    photo.refresh_from_db()
+    assert photo.caption_uk == "Підпис"
+
+
+def test_an_overlong_review_comment_and_change_note_are_refused_at_their_fields(editor):
+    release = make_release()
+    add_paragraph(release)
+    url = f"/admin/releases/release/{release.pk}/change/"
+    data = form_data(editor, url)
+    data.update(
+        review_comment="ж" * 2_001,
+        major_update="on",
+        change_note_uk="ж" * 1_001,
+        change_note_en="A note.",
+    )
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    assert "не більше ніж 2000 символів" in field_errors(response, "review_comment")
+    assert "не більше ніж 1000 символів" in field_errors(response, "change_note_uk")
+    assert not ChangeNote.objects.exists()
+
+
+def test_post_and_field_count_limits_fit_the_largest_release_the_admin_takes():
+    from releases import limits
+
+    # Every block at its limit, in both languages, Cyrillic, as a browser encodes a form.
+    encoded_per_character = len("%D0%B6")
+    body = limits.MAX_BLOCKS * 2 * limits.PARAGRAPH * encoded_per_character
+    assert body + 100_000 < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    fields_per_block = 9
+    assert limits.MAX_BLOCKS * fields_per_block + 100 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+def test_a_search_longer_than_the_field_takes_is_shortened_and_said_so(anonymous, site):
+    from releases import limits
+
+    response = anonymous.get("/en/search/", {"q": "Release " + "x" * limits.SEARCH_QUERY})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find("input", attrs={"name": "q"})["maxlength"] == str(limits.SEARCH_QUERY)
+    assert f"first {limits.SEARCH_QUERY} characters" in soup.get_text()

@@ -178,7 +178,11 @@ PHOTO_CODE_PREFIX = env("PHOTO_CODE_PREFIX", default="jrs")
 PHOTO_WIDTHS = [480, 800, 1200, 1600]
 # Cropped renditions: name -> (width, height), cut around the photo's focal point.
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A form without its files: the largest release the admin takes (releases/limits.py:
+# MAX_BLOCKS blocks of PARAGRAPH characters in both languages, Cyrillic, URL-encoded at
+# six bytes a letter) is 7.2 MB, in about 500 fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Addresses: no page takes more than a dozen parameters, or a query string longer than a

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from releases import history, workflow
+from releases import history, limits, workflow
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 
@@ -36,6 +37,7 @@ class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
 
     model = Block
     extra = 0
+    max_num = limits.MAX_BLOCKS
     fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
     autocomplete_fields = ["official", "photo"]
     classes = ["press-blocks"]
@@ -263,6 +265,8 @@ ReleaseAdminForm = type(
         f"change_note_{lang}": forms.CharField(
             label=_("what changed [%(language)s]") % {"language": lang},
             required=False,
+            # Checked, not a maxlength that would cut a pasted note short.
+            validators=[MaxLengthValidator(limits.CHANGE_NOTE)],
             widget=forms.Textarea(attrs={"rows": 2}),
         )
         for lang in LANGUAGES
