@@ -1,7 +1,10 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
+import sys
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import (
     FileResponse,
@@ -628,8 +631,37 @@ def bad_request(request, exception=None):
     return response
 
 
+# What an unreachable, overloaded or locked database raises: a query cancelled by the
+# statement timeout, a refused connection, no free connection in the pool.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# How long a browser or a front cache is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
 @requires_csrf_token
 def server_error(request):
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     # Rendered without context processors: the database may be what failed.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request": request}))
+
+
+def service_unavailable(request):
+    """503, the site's page in the address's language, drawn without the database.
+
+    No context processors, no session, no user: only what the settings and the address
+    say. Front caches serve their stale copies meanwhile (nginx: proxy_cache_use_stale).
+    """
+    with translation.override(page_cache.page_language(request)):
+        language = translation.get_language()
+        context = {
+            "site_name": settings.SITE_NAME.get(language, settings.SITE_NAME["uk"]),
+            "translations": home_pages(),
+        }
+        content = loader.render_to_string("503.html", context)
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Content-Language"] = language
+    patch_cache_control(response, no_store=True)
+    return response

@@ -30,6 +30,22 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
         _database["CONN_HEALTH_CHECKS"] = True
 
+# A request gives up on a query that waits longer than this (a table locked by a long
+# migration or import, a runaway query) and answers 503 (releases.views.server_error),
+# well before gunicorn's worker timeout (30 s, mod_press/deploy/Dockerfile) would kill the
+# worker. Management commands (migrate, imports, the scheduler) have no such limit: only
+# the web's entry points, mod_press/wsgi.py and asgi.py, set WEB_PROCESS.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=10_000)
+# Seconds to wait for PostgreSQL to accept a connection: a host that is down answers nothing.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    _options = _database.setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if env.bool("WEB_PROCESS", default=False) and DB_STATEMENT_TIMEOUT_MS > 0:
+        _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        _given = _options.get("options")  # from DATABASE_URL's ?options=
+        _options["options"] = f"{_given} {_timeout}" if _given else _timeout
+
 # collectstatic's destination; the image keeps the default, a trial run may put it aside.
 STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
