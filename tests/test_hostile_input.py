@@ -374,3 +374,13 @@ def test_a_search_longer_than_the_field_takes_is_shortened_and_said_so(anonymous
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("input", attrs={"name": "q"})["maxlength"] == str(limits.SEARCH_QUERY)
     assert f"first {limits.SEARCH_QUERY} characters" in soup.get_text()
+
+
+def test_a_form_with_more_fields_than_any_form_has_gets_the_bad_request_page(anonymous):
+    body = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    assert_branded_bad_request(urlencoded(anonymous, "/en/admin/login/", body), "en")
+
+
+def test_a_form_larger_than_any_form_is_gets_the_bad_request_page(anonymous):
+    body = "username=" + "a" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert_branded_bad_request(urlencoded(anonymous, "/admin/login/", body), "uk")
