@@ -14,6 +14,7 @@ The query string is also bounded (``REQUEST_MAX_QUERY_STRING_LENGTH`` characters
 ``REQUEST_MAX_QUERY_PARAMETERS`` parameters): no page takes more than a dozen.
 """
 
+import logging
 import re
 from urllib.parse import unquote_to_bytes
 
@@ -22,9 +23,10 @@ from django.http.multipartparser import MultiPartParserError
 
 # Control characters but tab, line feed and carriage return; DEL; lone surrogates.
 FORBIDDEN_IN_VALUES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-# Names, paths and file names take no control character at all.
+# Names, paths and cookies take no control character at all.
 FORBIDDEN_IN_NAMES = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+logger = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -116,8 +118,8 @@ class RequestGuardMiddleware:
         try:
             check_path_and_query(request)
             check_cookies(request)
-        except Refused:
-            return self.refuse(request)
+        except Refused as refused:
+            return self.refuse(request, refused)
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
@@ -127,11 +129,13 @@ class RequestGuardMiddleware:
             return None
         try:
             check_form(request)
-        except Refused:
-            return self.refuse(request)
+        except Refused as refused:
+            return self.refuse(request, refused)
         return None
 
-    def refuse(self, request):
+    def refuse(self, request, refused):
         from releases.views import bad_request
 
+        # %r: the path itself may hold the line breaks that would forge a log line.
+        logger.warning("Refused %s %r: %s", request.method, request.path, refused)
         return bad_request(request)

@@ -154,6 +154,14 @@ def test_odd_bytes_in_the_login_form_are_refused(anonymous, body):
     assert_branded_bad_request(urlencoded(anonymous, "/admin/login/", body), "uk")
 
 
+def test_a_refused_request_is_logged_on_one_line(anonymous, caplog):
+    with caplog.at_level("WARNING", logger="releases.request_guard"):
+        anonymous.get("/releases/x%0AGET%20/admin/%20200%00/")
+    (record,) = [r for r in caplog.records if r.name == "releases.request_guard"]
+    assert "\n" not in record.getMessage()
+    assert "\\n" in record.getMessage()
+
+
 def test_line_breaks_and_tabs_typed_in_a_form_are_accepted(editor):
     response = urlencoded(
         editor,
