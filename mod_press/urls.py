@@ -62,5 +62,6 @@ if settings.SERVE_MEDIA:
 
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
+handler400 = "releases.views.bad_request"
 handler404 = "releases.views.page_not_found"
 handler500 = "releases.views.server_error"

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import page_cache
+from . import limits, page_cache
 from .models import Country, Official, Release, Tag
 from .text import alphabetical
 
@@ -134,8 +134,11 @@ class ReleaseFilterForm(forms.Form):
 class SearchForm(ReleaseFilterForm):
     """The search page: words, and the list's filters with a date range for the year."""
 
+    # Not max_length: a longer query is shortened and searched for, and the page says so.
     q = forms.CharField(
-        label=_("Search for"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("Search for"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": limits.SEARCH_QUERY}),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

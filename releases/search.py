@@ -45,8 +45,10 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from releases import limits
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-MAX_QUERY_LENGTH = 500
+MAX_QUERY_LENGTH = limits.SEARCH_QUERY
 MAX_TERMS = 8
 MIN_ROOT = 3
 # Shorter English stems match only themselves: "war" should not find "warning".

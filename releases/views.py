@@ -1,10 +1,12 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
+import sys
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import (
     Http404,
@@ -332,6 +334,7 @@ class SearchView(TranslationsMixin, ListView):
             query=query,
             shortened=len(query) > MAX_QUERY_LENGTH,
             result_limit=MAX_RESULTS,
+            query_limit=MAX_QUERY_LENGTH,
             page_query=self.form.query_string_in(lang),
         )
         return context
@@ -669,8 +672,8 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-def page_not_found(request, exception):
-    # The switcher offers each language's home page: the missing page has no versions.
+def home_pages():
+    """The language switcher of an error page: each language's home page."""
     current = translation.get_language()
     translations = []
     for lang in LANGUAGES:
@@ -678,11 +681,57 @@ def page_not_found(request, exception):
             translations.append(
                 {"code": lang, "url": reverse("releases:home"), "current": lang == current}
             )
-    return render(request, "404.html", {"translations": translations}, status=404)
+    return translations
+
+
+def page_not_found(request, exception):
+    # The switcher offers each language's home page: the missing page has no versions.
+    return render(request, "404.html", {"translations": home_pages()}, status=404)
+
+
+def bad_request(request, exception=None):
+    """An address or form the site cannot read (``releases.request_guard``, Django's 400s).
+
+    Answered before the locale middleware may have run: the address says the language.
+    """
+    with translation.override(page_cache.page_language(request)):
+        response = render(request, "400.html", {"translations": home_pages()}, status=400)
+        response["Content-Language"] = translation.get_language()
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+# What an unreachable, overloaded or locked database raises: a query cancelled by the
+# statement timeout, a refused connection, no free connection in the pool.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# How long a browser or a front cache is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 @requires_csrf_token
 def server_error(request):
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     # Rendered without context processors: the database may be what failed.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request": request}))
+
+
+def service_unavailable(request):
+    """503, the site's page in the address's language, drawn without the database.
+
+    No context processors, no session, no user: only what the settings and the address
+    say. Front caches serve their stale copies meanwhile (nginx: proxy_cache_use_stale).
+    """
+    with translation.override(page_cache.page_language(request)):
+        language = translation.get_language()
+        context = {
+            "site_name": settings.SITE_NAME.get(language, settings.SITE_NAME["uk"]),
+            "translations": home_pages(),
+        }
+        content = loader.render_to_string("503.html", context)
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Content-Language"] = language
+    patch_cache_control(response, no_store=True)
+    return response

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.utils import translation
 
 from .factories import (
@@ -130,6 +131,103 @@ def test_pages_advertise_their_feeds(client, site):
         "/en/tags/defence-industry/rss/",
         "/en/tags/defence-industry/atom/",
     }
+
+
+# Feeds carry text as text ----------------------------------------------------------------
+
+# What an attacker would put in a lead or a title, hoping a feed reader renders it.
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><svg onload=alert(3)>&amp;'
+
+
+def rendered_as_html(text):
+    """What a reader that renders ``text`` as HTML builds from it."""
+    return BeautifulSoup(text or "", "html.parser")
+
+
+def assert_renders_as_text(text, expected):
+    """``text`` rendered as HTML is ``expected``, character for character, with no element."""
+    html = rendered_as_html(text)
+    assert html.find(True) is None, text
+    assert html.get_text() == expected
+
+
+@pytest.fixture
+def hostile():
+    """A release whose every text, and the names of its tag and official, are hostile."""
+    official = make_official(name_uk=f"Посадовець {HOSTILE}", name_en=f"Official {HOSTILE}")
+    make_position(official)
+    tag = make_tag(f"Тема {HOSTILE}", f"Topic {HOSTILE}")
+    release = make_release(
+        title_uk=f"Заголовок {HOSTILE}",
+        title_en=f"Title {HOSTILE}",
+        lead_uk=f"Лід {HOSTILE}\nдругий рядок",
+        lead_en=f"Lead {HOSTILE}\nsecond line",
+    )
+    release.tags.add(tag)
+    release.officials.add(official)
+    release.countries.add(make_country("NO"))
+    return {"release": release, "tag": tag, "official": official}
+
+
+def hostile_feed_urls(hostile, kind):
+    urls = []
+    for lang in ("uk", "en"):
+        prefix = "/en" if lang == "en" else ""
+        tag, official = (getattr(hostile[k], f"slug_{lang}") for k in ("tag", "official"))
+        urls += [
+            (f"{prefix}/feeds/{kind}/", lang),
+            (f"{prefix}/tags/{tag}/{kind}/", lang),
+            (f"{prefix}/countries/no/{kind}/", lang),
+            (f"{prefix}/officials/{official}/{kind}/", lang),
+        ]
+    return urls
+
+
+def test_rss_descriptions_titles_and_categories_render_as_the_plain_text_they_are(client, hostile):
+    release, tag = hostile["release"], hostile["tag"]
+    for url, lang in hostile_feed_urls(hostile, "rss"):
+        channel = parse(client.get(url)).find("channel")
+        assert_renders_as_text(channel.findtext("description"), channel.findtext("description"))
+        assert rendered_as_html(channel.findtext("title")).find(True) is None, url
+        (item,) = channel.findall("item")
+        # RSS 2.0 says a description is HTML: the lead arrives as HTML that shows the text.
+        assert_renders_as_text(item.findtext("description"), getattr(release, f"lead_{lang}"))
+        # Readers differ on whether a title is HTML: it carries no markup either way.
+        title = getattr(release, f"title_{lang}")
+        assert item.findtext("title") == title.replace("<", "&lt;").replace(">", "&gt;")
+        assert rendered_as_html(item.findtext("title")).find(True) is None
+        (category,) = item.findall("category")
+        name = getattr(tag, f"name_{lang}")
+        assert category.text == name.replace("<", "&lt;").replace(">", "&gt;")
+        assert rendered_as_html(category.text).find(True) is None
+
+
+def test_atom_summaries_and_titles_are_declared_plain_text(client, hostile):
+    release = hostile["release"]
+    for url, lang in hostile_feed_urls(hostile, "atom"):
+        feed = parse(client.get(url))
+        for element in feed.iter():
+            # Nothing in the feed asks a reader to render markup.
+            assert element.get("type") in (None, "text", "application/atom+xml"), url
+        (entry,) = feed.findall("atom:entry", NS)
+        summary = entry.find("atom:summary", NS)
+        assert summary.get("type") == "text"
+        assert summary.text == getattr(release, f"lead_{lang}")
+        assert entry.findtext("atom:title", namespaces=NS) == getattr(release, f"title_{lang}")
+        assert feed.findtext("atom:title", namespaces=NS).endswith(settings.SITE_NAME[lang]), url
+
+
+def test_feeds_leave_out_characters_xml_cannot_carry(client):
+    # Stored before such characters were refused at the door (an import, an old row).
+    release = make_release(
+        lead_en="Vertical\x0btab, form\x0cfeed and \x1bescape", title_en="T\x01"
+    )
+    add_paragraph(release)
+    for url in ("/en/feeds/rss/", "/en/feeds/atom/"):
+        feed = parse(client.get(url))
+        texts = "".join(feed.itertext())
+        assert "Vertical tab, form feed and  escape" in texts, url
+        assert "\x0b" not in texts and "\x01" not in texts
 
 
 # Sitemaps and robots.txt ----------------------------------------------------------------------

@@ -196,3 +196,68 @@ def test_production_pool_serves_queries_on_postgresql(db):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", "ConnectionPool", "3"]
+
+
+def deploy_check(**variables):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": "/nonexistent/.env",
+            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+            "SECRET_KEY": "k8Jq-2vR_x9Lw4Zt7Pn3Bd6Hs1Fm5Yc0Ge8Ua2Ki4Ox7Vb9Np3Tr6Wl1Qz5Dj",
+            "DATABASE_URL": "postgres://u@db/press",
+            "ALLOWED_HOSTS": "press.example.gov.ua",
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_deploy_check_has_no_warning_when_hsts_covers_subdomains_and_preload():
+    result = deploy_check(HSTS_INCLUDE_SUBDOMAINS="true", HSTS_PRELOAD="true")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_has_no_warning_when_the_deployment_declines_both():
+    # Saying "false" is a decision as well; check --deploy stops asking for one.
+    result = deploy_check(HSTS_INCLUDE_SUBDOMAINS="false", HSTS_PRELOAD="false")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_asks_for_a_decision_on_subdomains_and_preload_by_default():
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "security.W005" in result.stderr
+    assert "security.W021" in result.stderr
+    assert "security.W0" not in result.stderr.replace("W005", "").replace("W021", "")
+
+
+def test_hsts_leaves_subdomains_and_the_preload_list_alone_unless_told():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "ENV_FILE": "/nonexistent/.env",
+        "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://u@db/press",
+    }
+    default = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert default.stdout.split() == ["31536000", "False", "False"], default.stderr
+    told = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "HSTS_INCLUDE_SUBDOMAINS": "true", "HSTS_PRELOAD": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert told.stdout.split() == ["31536000", "True", "True"], told.stderr

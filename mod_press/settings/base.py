@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Odd bytes in an address or a form get a 400 before anything else reads them.
+    "releases.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 answers for every page, cached or not (the page cache sets the validators).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -238,7 +240,11 @@ PHOTO_UPLOAD_ATTEMPTS = env.int("PHOTO_UPLOAD_ATTEMPTS", default=2)
 PHOTO_WIDTHS = [480, 800, 1200, 1600]
 # Cropped renditions: name -> (width, height), cut around the photo's focal point.
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A form without its files: the largest release the admin takes (releases/limits.py:
+# MAX_BLOCKS blocks of PARAGRAPH characters in both languages, Cyrillic, URL-encoded at
+# six bytes a letter) is 7.2 MB, in about 500 fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file
 # beyond; the first handler stops keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES.
@@ -247,6 +253,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Addresses: no page takes more than a dozen parameters, or a query string longer than a
+# search of 500 Cyrillic letters with every filter (releases/request_guard.py).
+REQUEST_MAX_QUERY_STRING_LENGTH = 4096
+REQUEST_MAX_QUERY_PARAMETERS = 50
 
 # Interface strings edited in the browser (django-rosetta), by the Translator group.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"

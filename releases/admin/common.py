@@ -69,6 +69,8 @@ class SharedMaterialAdmin:
                     ),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
 class StoredFile:
     """A stored file as its field shows it: a name, and the address that serves it."""
 

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import F, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
@@ -20,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from releases import history, workflow
+from releases import history, limits, workflow
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 
@@ -37,6 +39,7 @@ class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
 
     model = Block
     extra = 0
+    max_num = limits.MAX_BLOCKS
     fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
     autocomplete_fields = ["official", "photo"]
     classes = ["press-blocks"]
@@ -284,6 +287,8 @@ ReleaseAdminForm = type(
         f"change_note_{lang}": forms.CharField(
             label=_("what changed [%(language)s]") % {"language": lang},
             required=False,
+            # Checked, not a maxlength that would cut a pasted note short.
+            validators=[MaxLengthValidator(limits.CHANGE_NOTE)],
             widget=forms.Textarea(attrs={"rows": 2}),
         )
         for lang in LANGUAGES
@@ -582,7 +587,10 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         ]
 
     def get_release(self, request, object_id):
-        release = get_object_or_404(Release, pk=object_id)
+        # The admin's own lookup: an id that is not a number finds nothing, as it should.
+        release = self.get_object(request, object_id)
+        if release is None:
+            raise Http404
         if not self.has_view_or_change_permission(request, release):
             raise PermissionDenied
         return release

@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from releases import limits
+
 from .photos import delete_after_commit
 from .slugs import fill_translated_slugs, translated_url
 
@@ -65,7 +67,7 @@ class Official(models.Model):
         blank=True,
         help_text=_("A stable identifier used by import and export. Filled in automatically."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=limits.OFFICIAL_NAME)
     slug = models.SlugField(
         _("address (slug)"),
         max_length=120,
@@ -138,9 +140,11 @@ class Position(models.Model):
         Official, on_delete=models.CASCADE, related_name="positions", verbose_name=_("official")
     )
     title = models.CharField(
-        _("title"), max_length=300, help_text=_("For example: Deputy Minister of Defence")
+        _("title"),
+        max_length=limits.POSITION_TITLE,
+        help_text=_("For example: Deputy Minister of Defence"),
     )
-    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=limits.ORGANISATION, blank=True)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="positions", verbose_name=_("country")
     )

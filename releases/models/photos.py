@@ -18,6 +18,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from releases import limits
+
 CODE_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 JPEG_SUFFIXES = (".jpg", ".jpeg")
@@ -157,14 +159,14 @@ class Photo(models.Model):
         db_index=True,
         help_text=_("Recognises the same file uploaded twice."),
     )
-    caption = models.TextField(_("caption"), blank=True)
+    caption = limits.LimitedTextField(_("caption"), max_length=limits.CAPTION, blank=True)
     alt = models.CharField(
         _("alternative text"),
-        max_length=300,
+        max_length=limits.ALT,
         blank=True,
         help_text=_("What the photo shows, for readers who cannot see it."),
     )
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    credit = models.CharField(_("credit"), max_length=limits.CREDIT, blank=True)
     taken_at = models.DateField(_("date taken"), null=True, blank=True)
     focal_x = models.FloatField(
         _("focal point, across"),

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from releases import limits
 from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
 
 from .people import Country, Official
@@ -135,9 +136,12 @@ class Release(models.Model):
         blank=True,
         help_text=_("A stable identifier used by import and export. Filled in automatically."),
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    lead = models.TextField(
-        _("lead"), blank=True, help_text=_("One or two sentences that sum up the release.")
+    title = models.CharField(_("title"), max_length=limits.TITLE, blank=True)
+    lead = limits.LimitedTextField(
+        _("lead"),
+        blank=True,
+        help_text=_("One or two sentences that sum up the release."),
+        max_length=limits.LEAD,
     )
     slug = models.SlugField(
         _("address (slug)"),
@@ -167,16 +171,20 @@ class Release(models.Model):
             "is published without a time. The public date of the release."
         ),
     )
-    review_comment = models.TextField(
+    review_comment = limits.LimitedTextField(
         _("editor's comment"),
         blank=True,
         help_text=_("Why the release was sent back for changes."),
+        max_length=limits.REVIEW_COMMENT,
     )
     archive_mode = models.CharField(
         _("when archived"), max_length=10, choices=ArchiveMode.choices, blank=True
     )
-    archive_reason = models.TextField(
-        _("reason for archiving"), blank=True, help_text=_("Shown on the page with the notice.")
+    archive_reason = limits.LimitedTextField(
+        _("reason for archiving"),
+        blank=True,
+        help_text=_("Shown on the page with the notice."),
+        max_length=limits.ARCHIVE_REASON,
     )
     archive_target = models.ForeignKey(
         "self",
@@ -430,13 +438,15 @@ class Block(models.Model):
     )
     position = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARAGRAPH)
-    text = models.TextField(
+    text = limits.LimitedTextField(
         _("text"),
         blank=True,
         help_text=_(
             "Paragraphs may use bold, italic, links and line breaks. "
             "Quotes are plain text, without quotation marks."
         ),
+        # A paragraph's limit; a quote's, shorter, is checked in clean().
+        max_length=limits.PARAGRAPH,
     )
     official = models.ForeignKey(
         Official,
@@ -502,6 +512,11 @@ class Block(models.Model):
                     errors[f"text_{lang}"] = _(
                         "This looks like a photo code. Add a photo block and choose the photo."
                     )
+                elif self.kind == self.Kind.QUOTE and len(text) > limits.QUOTE:
+                    errors[f"text_{lang}"] = _(
+                        "A quote may have at most %(limit)s characters (this one has "
+                        "%(length)s). Shorten it, or give part of it as a paragraph."
+                    ) % {"limit": limits.QUOTE, "length": len(text)}
                 elif self.kind == self.Kind.QUOTE and not quote_marks_balanced(text, lang):
                     errors[f"text_{lang}"] = _(
                         "The quotation marks inside this quote do not pair up. Leave out the "
@@ -562,7 +577,7 @@ class ChangeNote(models.Model):
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="change_notes", verbose_name=_("release")
     )
-    note = models.TextField(_("what changed"))
+    note = limits.LimitedTextField(_("what changed"), max_length=limits.CHANGE_NOTE)
     created_at = models.DateTimeField(_("updated"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -602,7 +617,10 @@ class PreviewLink(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     note = models.CharField(
-        _("for whom"), max_length=200, blank=True, help_text=_("E.g. legal review, partner MFA.")
+        _("for whom"),
+        max_length=limits.PREVIEW_NOTE,
+        blank=True,
+        help_text=_("E.g. legal review, partner MFA."),
     )
 
     SALT = "releases.preview-link"

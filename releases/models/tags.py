@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
+from releases import limits
+
 from .slugs import fill_translated_slugs, translated_url
 
 
@@ -19,7 +21,7 @@ class TagQuerySet(models.QuerySet):
 class Tag(TagBase):
     # The untranslated columns taggit declares unique hold whichever language was active
     # when saving; uniqueness is enforced per language instead (see Meta).
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=limits.TAG_NAME)
     slug = models.SlugField(
         _("address (slug)"),
         max_length=100,

@@ -1,0 +1,59 @@
+"""How long each text may be, in characters: the one place the limits are decided.
+
+The models take them as ``max_length`` (text fields are ``LimitedTextField``, which
+checks it), so the admin refuses a longer text at its field, in the reader's language,
+and the importer can read them from the models' fields. A limit is
+generous for what the field holds and far from what would hurt a page: a 25-million
+character lead made the home page and a feed 52 MB each.
+"""
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+# Releases
+TITLE = 300
+LEAD = 1_000  # "one or two sentences": a long paragraph at most
+REVIEW_COMMENT = 2_000  # an editor's reasons for sending a release back
+ARCHIVE_REASON = 1_000  # shown on the archived page
+CHANGE_NOTE = 1_000  # the public note of a major update
+PREVIEW_NOTE = 200  # whom a preview link is for
+
+# Body blocks. One column holds both kinds; a quote is checked against its own limit.
+PARAGRAPH = 10_000  # with its inline markup
+QUOTE = 3_000
+MAX_BLOCKS = 60  # what the admin's form offers; see DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Photos
+CAPTION = 1_000
+ALT = 300  # screen readers read it whole: short is kinder
+CREDIT = 200
+
+# People and topics
+OFFICIAL_NAME = 200
+POSITION_TITLE = 300
+ORGANISATION = 300
+TAG_NAME = 100
+
+# The public search: the words searched for (longer queries are shortened, and told so).
+SEARCH_QUERY = 500
+
+
+class LimitedTextField(models.TextField):
+    """A ``TextField`` that refuses a text longer than its ``max_length`` when validated.
+
+    Django's own gives ``max_length`` to the form's textarea only, where a browser cuts a
+    longer pasted text short without a word. Here the model checks it instead: the admin
+    shows the error at the field with the whole text still in it, and an import can read
+    the limit from the field and check against it. The database column stays ``text``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.default_validators = [
+                *self.default_validators,
+                MaxLengthValidator(self.max_length),
+            ]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": None, **kwargs})
