@@ -623,13 +623,18 @@ def photo_rendition(request, code, spec, ext):
     )
 
 
+def content_type_of(name: str) -> str:
+    """The media type of a stored image, by the suffix the photo gate gave it."""
+    return CONTENT_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
+
+
 def photo_download(request, code):
     """The cleaned original, named by its code."""
     photo, is_public = visible_photo(request, code)
     return media.stored_file_response(
         photo.image.storage,
         photo.image.name,
-        content_type=CONTENT_TYPES.get(PurePosixPath(photo.image.name).suffix.lower()),
+        content_type=content_type_of(photo.image.name),
         cache_control=media.PUBLIC_REVALIDATED if is_public else media.PRIVATE,
         download_name=photo.download_name,
     )
@@ -650,11 +655,10 @@ def official_portrait(request, key):
         cache_control = media.PUBLIC_IMMUTABLE
     else:
         cache_control = media.PUBLIC_REVALIDATED
-    suffix = PurePosixPath(official.portrait.name).suffix.lower()
     return media.stored_file_response(
         official.portrait.storage,
         official.portrait.name,
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        content_type=content_type_of(official.portrait.name),
         cache_control=cache_control,
     )
 
