@@ -318,8 +318,10 @@ def test_the_admin_links_the_original_through_the_permission_check(editor, draft
         "/photos/jrs-5105%2F..%2Fjrs-9000/download/",
     ],
 )
-def test_path_tricks_in_photo_addresses_are_404(client, photo, draft_photo, path):
-    assert client.get(path).status_code == 404
+def test_path_tricks_in_photo_addresses_are_refused(client, photo, draft_photo, path):
+    # A NUL byte is refused as a bad request before routing; the rest find no page.
+    expected = 400 if "%00" in path else 404
+    assert client.get(path).status_code == expected
 
 
 @pytest.mark.parametrize(
