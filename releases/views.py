@@ -188,7 +188,9 @@ class HomeView(TranslationsMixin, TemplateView):
 class ReleaseListView(TranslationsMixin, ListView):
     template_name = "releases/release_list.html"
     context_object_name = "releases"
-    paginate_by = settings.RELEASES_PER_PAGE
+
+    def get_paginate_by(self, queryset):
+        return settings.RELEASES_PER_PAGE  # read per request: tests and settings may change it
 
     def get(self, request, *args, **kwargs):
         self.form = ReleaseFilterForm(request.GET or None)
