@@ -1,11 +1,13 @@
 """Photo assets: an image known by a code, described in both languages, and its renditions."""
 
+import contextlib
 import hashlib
 import io
 import logging
 import math
 import re
 import secrets
+import threading
 from functools import cache
 from pathlib import PurePosixPath
 
@@ -109,6 +111,15 @@ def rendition_address(script_prefix: str) -> str:
     for name, placeholder in placeholders.items():
         url = url.replace(placeholder, f"{{{name}}}", 1)
     return url
+
+
+_SQLITE_DRAWING = threading.Lock()
+
+
+def drawing_lock():
+    """One drawing at a time in this process on SQLite (development and tests), whose
+    threads may share one connection: two transactions at once there would break it."""
+    return _SQLITE_DRAWING if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -404,7 +415,7 @@ class Photo(models.Model):
         stored = self.stored_rendition(spec, extension)
         if stored is not None:
             return stored
-        with transaction.atomic():
+        with drawing_lock(), transaction.atomic():
             self.lock_for_drawing()
             return self.stored_rendition(spec, extension) or self.draw_rendition(spec, extension)
 
