@@ -259,6 +259,16 @@ class Importer:
                 [f'format: expected "{FORMAT}", found {json.dumps(outline.format)}']
             )
         self.errors.extend(outline.problems)
+        if outline.refused:
+            # Such a text cannot even be looked up in the database: stop here.
+            more = outline.more_refused
+            raise ImportFailed(
+                [
+                    *self.errors,
+                    *outline.refused,
+                    *([f"document: {more} more such characters"] if more else []),
+                ]
+            )
         return outline
 
     def advance(self, number=1):
