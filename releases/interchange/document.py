@@ -8,9 +8,9 @@ releases may come before the photos and officials they use, which is why referen
 are read in a pass of their own.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-import re
 from pathlib import Path
 
 import ijson
