@@ -680,3 +680,168 @@ def test_old_addresses_are_kept_once_and_refused_to_another_release(document):
 
     errors = import_errors(document.changed(claim))
     assert errors == ['releases[1].old_slugs.en: "an-old-address" belongs to another release']
+
+
+# Hostile documents: files, characters, nesting and sizes ---------------------------------
+
+
+def no_file_under(media_root) -> bool:
+    media = Path(media_root)
+    return not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def small_renditions(settings):
+    """Renditions small enough that the sample's photos are larger than a working copy."""
+    settings.PHOTO_WIDTHS = [10]
+    settings.PHOTO_CROPS = dict.fromkeys(settings.PHOTO_CROPS, (10, 10))
+
+
+def test_an_error_in_the_last_release_leaves_no_photo_or_working_copy_behind(
+    document, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    small_renditions(settings)
+    (tmp_path / "portrait.jpg").write_bytes(jpeg_bytes(size=(90, 120), colour="#405060"))
+    data = with_releases(document.data, 3)
+    data["officials"][0]["portrait"] = "portrait.jpg"
+    data["releases"][-1]["status"] = "no-such-status"
+    errors = import_errors(document.write(data))
+    assert any(e.startswith("releases[2].status:") for e in errors)
+    assert database_is_empty()
+    assert no_file_under(settings.MEDIA_ROOT)
+
+
+def test_working_copies_are_counted_among_the_files_an_import_stores(document, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    small_renditions(settings)
+    Importer(document.write()).run()
+    photo = Photo.objects.get(code="jrs-5105")
+    assert any(photo.image.storage.exists(n) for n in photo.working_copy_names())
+
+
+def write_raw(document, text: str) -> Path:
+    path = document.folder / "releases.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [
+        ("\\u0000", "U+0000"),
+        ("\\ud800", "U+D800"),
+        ("\\udc00", "U+DC00"),
+        ("\\u001b", "U+001B"),
+        ("\\u007f", "U+007F"),
+    ],
+)
+def test_a_character_that_is_not_allowed_is_refused_at_its_place(document, escape, code):
+    raw = json.dumps(document.data, ensure_ascii=False)
+    title = document.data["releases"][0]["title"]["uk"]
+    raw = raw.replace(json.dumps(title, ensure_ascii=False), json.dumps(title)[:-1] + escape + '"')
+    errors = import_errors(write_raw(document, raw))
+    assert f"releases[0].title.uk: contains a character that is not allowed ({code})" in errors
+    assert database_is_empty()
+
+
+def test_bad_characters_in_keys_and_names_are_refused_everywhere_they_are(document):
+    raw = json.dumps(document.data, ensure_ascii=False)
+    raw = raw.replace('"key": "serhii-boiev"', '"key": "serhii\\u0000boiev"', 1)
+    raw = raw.replace('"_note":', '"_n\\ud83dote":', 1)
+    errors = import_errors(write_raw(document, raw))
+    assert "officials[0].key: contains a character that is not allowed (U+0000)" in errors
+    assert any(
+        e == "document: the name of a member contains a character that is not allowed (U+D83D)"
+        for e in errors
+    )
+    assert database_is_empty()
+
+
+def test_a_valid_surrogate_pair_and_tabs_and_newlines_are_kept(document):
+    raw = json.dumps(document.data, ensure_ascii=True)  # every letter as an escape
+    raw = raw.replace("The participants", "\\ud83d\\udee1\\tThe\\nparticipants\\\\ud800")
+    Importer(write_raw(document, raw)).run()
+    caption = Photo.objects.get(code="jrs-5105").caption_en
+    assert caption.startswith("\U0001f6e1\tThe\nparticipants\\ud800")
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_a_deeply_nested_value_is_refused_with_its_place_without_running_out(document, opening):
+    closing = "]" if opening == "[" else "}"
+    depth = 100_000
+    raw = json.dumps(document.data, ensure_ascii=False)
+    lead = json.dumps(document.data["releases"][0]["lead"], ensure_ascii=False)
+    raw = raw.replace(lead, opening * depth + "1" + closing * depth, 1)
+    tracemalloc.start()
+    try:
+        errors = import_errors(write_raw(document, raw))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(errors) == 1
+    assert errors[0].startswith("releases[0].lead")
+    assert "nested more than" in errors[0]
+    assert peak < 20 * 1024 * 1024
+    assert database_is_empty()
+
+
+def test_a_nesting_deeper_than_anything_the_format_has_is_refused(document):
+    nested = 1
+    for _ in range(40):
+        nested = [nested]
+    errors = import_errors(document.changed(lambda d: d["releases"][0].update(_extra=nested)))
+    assert len(errors) == 1
+    assert errors[0].startswith("releases[0]._extra[0][0]")
+
+
+def test_texts_longer_than_the_models_allow_are_refused_each_at_its_place(document):
+    lead = "а" * 1_000_000
+
+    def change(d):
+        release = d["releases"][0]
+        release["lead"]["en"] = lead
+        release["title"]["uk"] = "т" * 301
+        release["body"][0]["text"]["en"] = "p" * 10_001
+        release["body"][1]["text"]["uk"] = "q" * 3_001
+        release["tags"] = [{"uk": "м" * 101}]
+        release["updates"] = [{"at": "2025-02-21T10:00:00+02:00", "note": {"en": "n" * 1001}}]
+        release["archive"] = {"mode": "", "reason": {"uk": "r" * 1001}}
+        release["slug"] = {"en": "s" * 400}
+        d["photos"][0]["alt"]["en"] = "a" * 301
+        d["photos"][1]["credit"]["uk"] = "c" * 201
+        d["officials"][0]["name"]["en"] = "o" * 201
+        d["officials"][0]["positions"][0]["title"]["en"] = "t" * 301
+        d["officials"][0]["positions"][0]["organisation"]["uk"] = "g" * 301
+
+    errors = import_errors(document.changed(change))
+    for expected in (
+        "releases[0].lead.en: 1000000 characters, at most 1000",
+        "releases[0].title.uk: 301 characters, at most 300",
+        "releases[0].body[0].text.en: 10001 characters, at most 10000",
+        "releases[0].body[1].text.uk: 3001 characters, at most 3000",
+        "releases[0].tags[0].uk: 101 characters, at most 100",
+        "releases[0].updates[0].note.en: 1001 characters, at most 1000",
+        "releases[0].archive.reason.uk: 1001 characters, at most 1000",
+        "photos[0].alt.en: 301 characters, at most 300",
+        "photos[1].credit.uk: 201 characters, at most 200",
+        "officials[0].name.en: 201 characters, at most 200",
+        "officials[0].positions[0].title.en: 301 characters, at most 300",
+        "officials[0].positions[0].organisation.uk: 301 characters, at most 300",
+    ):
+        assert expected in errors
+    assert any(e.startswith("releases[0].slug.en: 400 characters, at most") for e in errors)
+    # Each once: the model's own check does not repeat it in other words.
+    assert len(errors) == len({e.split(":")[0] for e in errors})
+    assert database_is_empty()
+
+
+def test_keys_and_codes_longer_than_the_models_allow_are_refused(document):
+    def change(d):
+        d["releases"][0]["key"] = "k" * 1000
+        d["officials"][0]["key"] = "o" * 1000
+        d["photos"][0]["code"] = "p" * 1000
+
+    errors = import_errors(document.changed(change))
+    for place in ("releases[0].key", "officials[0].key", "photos[0].code"):
+        assert any(e.startswith(f"{place}: 1000 characters, at most") for e in errors), place
+    assert database_is_empty()

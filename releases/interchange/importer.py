@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_countries import countries as country_list
 
-from releases import page_cache
+from releases import limits, page_cache
 from releases.imaging import prepare_photo
 from releases.models import (
     Block,
@@ -205,6 +205,8 @@ class Importer:
         self.tag_ids: dict[tuple, int | None] = {}
         self.archive_targets: list[tuple[str, str, str]] = []
         self.stored_files: list[tuple[object, str]] = []
+        # Places already refused as too long, which the models' checks would repeat.
+        self.oversized: set[str] = set()
         with translation.override(settings.LANGUAGE_CODE):
             self.comment = gettext("Imported from %(file)s") % {"file": self.path.name}
 
@@ -259,6 +261,16 @@ class Importer:
                 [f'format: expected "{FORMAT}", found {json.dumps(outline.format)}']
             )
         self.errors.extend(outline.problems)
+        if outline.refused:
+            # Such a text cannot even be looked up in the database: stop here.
+            more = outline.more_refused
+            raise ImportFailed(
+                [
+                    *self.errors,
+                    *outline.refused,
+                    *([f"document: {more} more such characters"] if more else []),
+                ]
+            )
         return outline
 
     def advance(self, number=1):
@@ -309,11 +321,11 @@ class Importer:
 
     # Values ----------------------------------------------------------------------------
 
-    def texts(self, where, item, name, required=False) -> dict[str, str]:
-        """Text field ``name`` of ``item``."""
-        return self.texts_of(f"{where}.{name}", item.get(name), required)
+    def texts(self, where, item, name, required=False, most=None) -> dict[str, str]:
+        """Text field ``name`` of ``item``, each language at most ``most`` characters."""
+        return self.texts_of(f"{where}.{name}", item.get(name), required, most)
 
-    def texts_of(self, where, value, required=False) -> dict[str, str]:
+    def texts_of(self, where, value, required=False, most=None) -> dict[str, str]:
         """A text: an object keyed by language; a missing or empty one is "not translated"."""
         if value is None:
             value = {}
@@ -330,20 +342,38 @@ class Importer:
                 self.error(f"{where}.{lang}", "expected text")
                 text = ""
             result[lang] = text.strip()
+            self.check_length(f"{where}.{lang}", result[lang], most)
         if required and not any(result.values()):
             self.error(where, "needs a text in at least one language")
         return result
 
-    def translated(self, where, item, names) -> dict[str, str]:
-        """``{"title_uk": …, "title_en": …}`` for each of ``names``."""
+    def translated(self, where, item, model, names) -> dict[str, str]:
+        """``{"title_uk": …, "title_en": …}`` for each of ``names``, fields of ``model``."""
         return {
             f"{name}_{lang}": text
             for name in names
-            for lang, text in self.texts(where, item, name).items()
+            for lang, text in self.texts(where, item, name, most=limit(model, name)).items()
         }
 
-    def given_slugs(self, where, item) -> dict[str, str]:
-        return {lang: slug for lang, slug in self.texts(where, item, "slug").items() if slug}
+    def given_slugs(self, where, item, model) -> dict[str, str]:
+        texts = self.texts(where, item, "slug", most=limit(model, "slug"))
+        return {lang: slug for lang, slug in texts.items() if slug}
+
+    def check_length(self, where, text, most) -> bool:
+        """Whether ``text`` fits in ``most`` characters; if not, the error at its place.
+
+        The model's own check would say the same again in other words: its errors at
+        this place are left out (see ``model_error``).
+        """
+        if most is None or not isinstance(text, str) or len(text) <= most:
+            return True
+        self.oversized.add(where)
+        self.error(where, f"{len(text)} characters, at most {most}")
+        return False
+
+    def model_error(self, where, messages):
+        if where not in self.oversized:
+            self.error(where, " ".join(messages))
 
     def listed(self, where, value) -> list:
         if value is None:
@@ -353,10 +383,12 @@ class Importer:
             return []
         return value
 
-    def key(self, where, item, name="key") -> str | None:
+    def key(self, where, item, model, name="key") -> str | None:
         key = item.get(name)
         if not isinstance(key, str) or not key:
             self.error(f"{where}.{name}", "missing")
+            return None
+        if not self.check_length(f"{where}.{name}", key, limit(model, name)):
             return None
         return key
 
@@ -409,7 +441,7 @@ class Importer:
             obj.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                self.error(f"{where}.{document_name(name)}", " ".join(messages))
+                self.model_error(f"{where}.{document_name(name)}", messages)
             return False
         return True
 
@@ -515,13 +547,16 @@ class Importer:
     # Officials -------------------------------------------------------------------------
 
     def parse_official(self, where, item) -> OfficialRecord | None:
-        key = self.key(where, item)
+        key = self.key(where, item, Official)
         if key is None:
             return None
-        names = self.texts(where, item, "name", required=True)
+        names = self.texts(where, item, "name", required=True, most=limit(Official, "name"))
         fields = {f"name_{lang}": names[lang] for lang in LANGUAGES}
         fields.update(
-            {f"slug_{lang}": slug for lang, slug in self.given_slugs(where, item).items()}
+            {
+                f"slug_{lang}": slug
+                for lang, slug in self.given_slugs(where, item, Official).items()
+            }
         )
         positions = []
         for j, raw in enumerate(self.listed(f"{where}.positions", item.get("positions"))):
@@ -530,8 +565,10 @@ class Importer:
                 self.error(at, "expected an object")
                 continue
             country = self.country_code(f"{at}.country", raw.get("country"))
-            titles = self.texts(at, raw, "title", required=True)
-            organisations = self.texts(at, raw, "organisation")
+            titles = self.texts(at, raw, "title", required=True, most=limit(Position, "title"))
+            organisations = self.texts(
+                at, raw, "organisation", most=limit(Position, "organisation")
+            )
             values = {
                 **{f"title_{lang}": titles[lang] for lang in LANGUAGES},
                 **{f"organisation_{lang}": organisations[lang] for lang in LANGUAGES},
@@ -611,10 +648,10 @@ class Importer:
     # Photos ----------------------------------------------------------------------------
 
     def parse_photo(self, where, item) -> PhotoRecord | None:
-        code = self.key(where, item, "code")
+        code = self.key(where, item, Photo, "code")
         if code is None:
             return None
-        fields = self.translated(where, item, ("caption", "alt", "credit"))
+        fields = self.translated(where, item, Photo, ("caption", "alt", "credit"))
         if item.get("taken_at") is not None:
             fields["taken_at"] = self.date(f"{where}.taken_at", item["taken_at"])
         focal = item.get("focal_point")
@@ -659,13 +696,21 @@ class Importer:
             return False
         if prepared:
             self.store_file(photo.image, f"{record.code}{prepared.extension}", prepared.content)
+        storage = photo.image.storage
+        before = {n for n in photo.working_copy_names() if storage.exists(n)}
         photo.save()
+        # Saving makes the working copy: one more file to remove if the import fails.
+        self.stored_files.extend(
+            (storage, n)
+            for n in photo.working_copy_names()
+            if n not in before and storage.exists(n)
+        )
         return True
 
     # Releases: parsing -----------------------------------------------------------------
 
     def parse_release(self, where, item) -> ReleaseRecord | None:
-        key = self.key(where, item)
+        key = self.key(where, item, Release)
         if key is None:
             return None
         status = item.get("status", "draft")
@@ -676,8 +721,8 @@ class Importer:
             )
         fields = {"status": status, "published_at": self.publication_time(where, item, status)}
         fields.update(self.release_extras(where, item, key))
-        fields.update(self.translated(where, item, ("title", "lead")))
-        slugs = self.given_slugs(where, item)
+        fields.update(self.translated(where, item, Release, ("title", "lead")))
+        slugs = self.given_slugs(where, item, Release)
         hero = item.get("hero_photo")
         fields["hero_photo_id"] = self.photo_id(f"{where}.hero_photo", hero) if hero else None
         body = self.listed(f"{where}.body", item.get("body"))
@@ -701,7 +746,7 @@ class Importer:
                 for j, c in enumerate(self.listed(f"{where}.countries", item.get("countries")))
             ],
             tags=[
-                self.texts_of(f"{where}.tags[{j}]", t, required=True)
+                self.texts_of(f"{where}.tags[{j}]", t, required=True, most=limit(Tag, "name"))
                 for j, t in enumerate(self.listed(f"{where}.tags", item.get("tags")))
             ],
             notes=self.notes(where, item),
@@ -735,7 +780,7 @@ class Importer:
             for name, messages in exc.message_dict.items():
                 # References were checked above, against the document as well as the database.
                 if name not in ("official", "photo"):
-                    self.error(f"{where}.{document_name(name)}", " ".join(messages))
+                    self.model_error(f"{where}.{document_name(name)}", messages)
         for lang in LANGUAGES:
             text = getattr(block, f"text_{lang}")
             setattr(block, f"text_{lang}", Block.stored_text(kind, text))
@@ -746,7 +791,9 @@ class Importer:
         kind = raw["type"]
         values = {}
         if kind in Block.TEXT_KINDS:
-            texts = self.texts(where, raw, "text", required=True)
+            # A quote has a limit of its own, within the column's (``Block.clean``).
+            most = limits.QUOTE if kind == Block.Kind.QUOTE else limit(Block, "text")
+            texts = self.texts(where, raw, "text", required=True, most=most)
             values.update({f"text_{lang}": text for lang, text in texts.items()})
         if kind == Block.Kind.QUOTE and not raw.get("official"):
             self.error(f"{where}.official", "a quote needs the key of the official quoted")
@@ -775,7 +822,10 @@ class Importer:
                     f"{where}.archive.mode", f"one of: {', '.join(Release.ArchiveMode.values)}"
                 )
             values["archive_mode"] = mode or ""
-            for lang, text in self.texts(f"{where}.archive", archive, "reason").items():
+            reasons = self.texts(
+                f"{where}.archive", archive, "reason", most=limit(Release, "archive_reason")
+            )
+            for lang, text in reasons.items():
                 values[f"archive_reason_{lang}"] = text
             if archive.get("target"):
                 # Resolved once every release of the document is in.
@@ -790,7 +840,9 @@ class Importer:
         for j, raw in enumerate(self.listed(f"{where}.updates", item["updates"])):
             raw = raw if isinstance(raw, dict) else {}
             at = self.moment(f"{where}.updates[{j}].at", raw.get("at"))
-            texts = self.texts(f"{where}.updates[{j}]", raw, "note", required=True)
+            texts = self.texts(
+                f"{where}.updates[{j}]", raw, "note", required=True, most=limit(ChangeNote, "note")
+            )
             if at:
                 notes.append((at, tuple(texts[lang] for lang in LANGUAGES)))
         return sorted(notes)
@@ -1201,6 +1253,11 @@ def stored_hash(field_file) -> str:
             return hashlib.sha256(stored.read()).hexdigest()
     except OSError:
         return ""
+
+
+def limit(model, name: str) -> int | None:
+    """The most characters field ``name`` of ``model`` holds, as the model says."""
+    return model._meta.get_field(name).max_length
 
 
 def document_name(field_name: str) -> str:
