@@ -57,6 +57,9 @@ SITE_DATA = textwrap.dedent(
         SESSION_KEY: str(editor.pk),
         BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
         HASH_SESSION_KEY: editor.get_session_auth_hash(),
+        # What signing in records: when, for the idle and absolute session limits.
+        "auth_at": int(timezone.now().timestamp()),
+        "seen_at": int(timezone.now().timestamp()),
     })
     session.create()
     print(json.dumps({
