@@ -1,6 +1,6 @@
 """How long a large import takes, and how much memory it needs.
 
-    .venv/bin/python tests/benchmarks/import_benchmark.py 10000
+    .venv/bin/python tests/benchmarks/import_benchmark.py 10000 [--without-search]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python tests/benchmarks/import_benchmark.py 10000
 
@@ -14,6 +14,9 @@ time, so the peak is the import's own.
 Without DATABASE_URL the database is a new SQLite file. With a PostgreSQL DATABASE_URL,
 a dedicated database (mod_press_bench_import) is created on that server and dropped
 afterwards. Not part of the test suite: timings vary from machine to machine.
+
+Search indexing (``releases.search.index_releases``) is timed apart. With
+``--without-search`` it is left out, to measure the importer's own work quickly.
 """
 
 import io
@@ -234,7 +237,7 @@ def postgres(url: str, statement: str):
         conn.execute(statement)
 
 
-def main(count: int):
+def main(count: int, search: bool = True):
     folder = Path(tempfile.mkdtemp())
     url = os.environ.get("DATABASE_URL", "")
     on_postgres = url.startswith(("postgres://", "postgresql://"))
@@ -249,7 +252,7 @@ def main(count: int):
     # As in production: with DEBUG on, Django keeps the text of every query it runs.
     os.environ["DEBUG"] = "false"
     try:
-        run(count, folder, "PostgreSQL" if on_postgres else "SQLite")
+        run(count, folder, "PostgreSQL" if on_postgres else "SQLite", search)
     finally:
         if on_postgres:
             from django.db import connections
@@ -258,7 +261,7 @@ def main(count: int):
             postgres(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
 
 
-def run(count: int, folder: Path, database: str):
+def run(count: int, folder: Path, database: str, search: bool):
     import django
 
     django.setup()
@@ -270,7 +273,9 @@ def run(count: int, folder: Path, database: str):
     path = build_document(count, folder)
     words = words_per_release(path)
     # Search indexing is its own module's work: timed apart, so that each part shows.
-    importer.index_releases = indexing = Stopwatch(importer.index_releases)
+    importer.index_releases = indexing = Stopwatch(
+        importer.index_releases if search else lambda releases: None
+    )
 
     started, cpu_started = time.perf_counter(), time.process_time()
     summary = Importer(path).run()
@@ -289,6 +294,8 @@ def run(count: int, folder: Path, database: str):
     print(f"words per release: {words['uk']} Ukrainian, {words['en']} English")
     print(f"created: {', '.join(f'{k} {v}' for k, v in summary.created.items())}")
     print(f"import: {elapsed:.0f} s ({created / elapsed:.0f} releases a second)")
+    if not search:
+        print("  search indexing left out (--without-search)")
     print(f"  of which search indexing (releases.search.index_releases): {indexing.seconds:.0f} s")
     print(
         f"  without it: {elapsed - indexing.seconds:.0f} s "
@@ -318,4 +325,5 @@ class Stopwatch:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(arguments[0]) if arguments else 1000, search="--without-search" not in sys.argv)
