@@ -11,7 +11,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -185,9 +185,7 @@ class OfficialFeed(ReleaseFeed):
         return obj.get_absolute_url()
 
     def releases(self, obj):
-        return (
-            Release.objects.public().filter(Q(officials=obj) | Q(blocks__official=obj)).distinct()
-        )
+        return Release.objects.public().naming(obj)
 
 
 class AtomReleaseFeed(AtomMixin, ReleaseFeed):

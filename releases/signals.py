@@ -56,9 +56,7 @@ def reindex_releases_naming(sender, instance, raw=False, **kwargs):
     if raw:
         return
     if sender is Official:
-        releases = Release.objects.filter(officials=instance) | Release.objects.filter(
-            blocks__official=instance
-        )
+        releases = Release.objects.naming(instance)
     else:
         releases = Release.objects.filter(tags=instance)
     index_releases(releases)
@@ -93,8 +91,7 @@ def refresh_completeness_of_official_releases(
     sender, instance, raw=False, created=False, **kwargs
 ):
     if not (raw or created):
-        naming = Release.objects.filter(Q(officials=instance) | Q(blocks__official=instance))
-        Release.objects.filter(pk__in=naming.values("pk")).refresh_completeness()
+        Release.objects.naming(instance).refresh_completeness()
 
 
 @receiver(m2m_changed, sender=Release.officials.through)

@@ -127,6 +127,16 @@ def test_a_bulk_write_is_repaired_by_refresh_completeness():
     assert_flags_match_definition()
 
 
+def test_refresh_completeness_rewrites_only_stale_rows():
+    make_release()
+    stale = make_release()
+    Release.objects.filter(pk=stale.pk).update(complete_uk=False)
+    # The repair after every migrate must not rewrite an archive that is right.
+    assert Release.objects.all().refresh_completeness() == 1
+    assert Release.objects.all().refresh_completeness() == 0
+    assert_flags_match_definition()
+
+
 def test_refresh_completeness_works_on_a_queryset_with_joins():
     photo = make_photo()
     release = make_release()

@@ -563,3 +563,44 @@ def test_a_tag_page_shows_the_newest_releases_and_links_to_them_all(page, settin
     assert len(listing.select("ul.cards > li")) == 3
     _r, second = page(f"{more}&page=2")
     assert len(second.select("ul.cards > li")) == 2
+
+
+def test_an_official_listed_and_quoted_in_a_release_finds_it_once(page):
+    official = make_official(name_en="Listed And Quoted")
+    release = make_release(title_en="Named twice")
+    add_paragraph(release)
+    release.officials.add(official)
+    add_quote(release, official)
+    add_quote(release, official)
+    _r, soup = page(f"/en/releases/?official={official.slug_en}")
+    assert [a.get_text() for a in soup.select("ul.cards .card__title a")] == ["Named twice"]
+    assert list(Release.objects.naming(official)) == [release]
+
+
+def test_every_page_of_the_list_holds_its_own_releases_in_order(page, settings):
+    settings.RELEASES_PER_PAGE = 2
+    for day in range(1, 8):
+        release = make_release(
+            title_en=f"Day {day}", published_at=datetime(2025, 3, day, 12, tzinfo=KYIV)
+        )
+        add_paragraph(release)
+    shown = []
+    for number in range(1, 5):
+        _r, soup = page(f"/en/releases/?page={number}")
+        shown.append([a.get_text() for a in soup.select("ul.cards .card__title a")])
+    assert shown == [["Day 7", "Day 6"], ["Day 5", "Day 4"], ["Day 3", "Day 2"], ["Day 1"]]
+
+
+def test_the_filters_options_are_the_markup_django_would_write():
+    from django import forms
+    from django.test.html import parse_html
+
+    from releases.forms import OptionsSelect
+
+    choices = [("", "All"), ("a&b", "<script>x</script>"), (2025, "2025")]
+    attrs = {"id": "id_tag", "aria-invalid": "true", "required": True}
+    for value in ("a&b", 2025, None):
+        ours = OptionsSelect(choices=choices).render("tag", value, attrs)
+        django = forms.Select(choices=choices).render("tag", value, attrs)
+        assert parse_html(ours) == parse_html(django)
+    assert "<script>" not in OptionsSelect(choices=choices).render("tag", None)

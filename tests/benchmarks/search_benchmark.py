@@ -13,9 +13,9 @@ distinct(), ``search()``, the paginator's count and page, and a snippet per resu
 Prints p50 and p95 per query, then drops the database. Not part of the test suite:
 timings vary.
 
-Each query runs twice: on ``Release.objects.public()``, and on ``published()``. Every
-release here is complete in both languages, so both find the same; the second is what
-a ``public()`` reading only stored columns of the release costs.
+Every release here is complete in both languages; its stored completeness flags say
+so, as ``refresh_completeness()`` would (bulk inserts send no signals), so that
+``Release.objects.public()`` finds them all.
 """
 
 import json
@@ -182,6 +182,8 @@ def fill(count: int):
                     title_en=text["title"][1],
                     lead_uk=text["lead"][0],
                     lead_en=text["lead"][1],
+                    complete_uk=True,
+                    complete_en=True,
                 )
                 for n, text in enumerate(texts)
             )
@@ -278,17 +280,13 @@ def main(count: int):
         call_command("migrate", verbosity=0)
         fill(count)
         print(f"{count} releases; {RUNS} runs a query; milliseconds")
-        print(f"{'':<34} {'public()':>15} {'published()':>15}")
-        print(f"{'query':<27} {'page':>4} {'found':>5}" + f" {'p50':>7} {'p95':>7}" * 2)
+        print(f"{'query':<27} {'page':>4} {'found':>5} {'p50':>7} {'p95':>7}")
+        worst = 0.0
         for language, query, page in QUERIES:
             found, p50, p95 = measure(language, query, page, Release.objects.public)
-            _found, p50_stored, p95_stored = measure(
-                language, query, page, lambda _language: Release.objects.published()
-            )
-            print(
-                f"{language}: {query:<23} {page:>4} {found:>5} {p50:>7.1f} {p95:>7.1f} "
-                f"{p50_stored:>7.1f} {p95_stored:>7.1f}"
-            )
+            worst = max(worst, p95)
+            print(f"{language}: {query:<23} {page:>4} {found:>5} {p50:>7.1f} {p95:>7.1f}")
+        print(f"highest p95: {worst:.1f} ms")
         connections.close_all()
     finally:
         with psycopg.connect(dbname=url["NAME"], autocommit=True, **connect) as conn:
