@@ -15,6 +15,12 @@ Only anonymous GETs are cached: a request that carries a session cookie (staff, 
 who logged in) goes through untouched, and a response is stored only when it is a 200
 that sets no cookie and is not private (previews, embargoed photos, forms with a CSRF
 token). Each stored page tells a front cache (nginx, a CDN) how long it may keep it.
+
+Below the pages, a release's own part of its page (its article and head tags) is kept
+per release (``cached_article()``), under a version of that release and a version of
+everything releases share (photos, officials, tags, the interface's words). A change to
+one release renews only its article; after a publish, every other release page is a
+page-cache miss whose article is still valid, so it costs one query and the frame.
 """
 
 import contextlib
@@ -33,6 +39,8 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 GENERATION_KEY = "page-cache:generation"
+# The version of what all articles share, and of each release's own content.
+SHARED_ARTICLE_VERSION_KEY = "article-cache:shared"
 logger = logging.getLogger(__name__)
 try:
     from redis.exceptions import RedisError
@@ -54,20 +62,32 @@ STORED_HEADERS = (
 )
 
 
-def invalidate():
+def invalidate(releases=None):
     """Start a new generation: every cached page is read afresh from now on.
+
+    ``releases`` (ids) says that the change concerns only those releases' own content:
+    their articles are rendered anew, and other releases' are kept. Without it, every
+    article is rendered anew as well.
 
     Called from inside the transaction that makes the change, and again once it commits,
     so that a page rendered meanwhile from the old data is not kept for the new one.
     """
-    forget_generation()
+    if releases is None:
+        keys = [GENERATION_KEY, SHARED_ARTICLE_VERSION_KEY]
+    else:
+        keys = [GENERATION_KEY, *(article_version_key(pk) for pk in releases)]
+    forget(keys)
     if connection.in_atomic_block:
-        transaction.on_commit(forget_generation)
+        transaction.on_commit(lambda: forget(keys))
 
 
 def forget_generation():
+    forget([GENERATION_KEY])
+
+
+def forget(keys):
     try:
-        cache.delete(GENERATION_KEY)
+        cache.delete_many(keys)
     except CACHE_ERRORS:
         # A change must never fail because the cache is down; pages cached before the
         # outage would outlive it, so say so loudly (flush the cache when it is back).
@@ -109,6 +129,39 @@ def remember(name: str, compute):
         return cache.get_or_set(key, compute, cache_seconds(generation))
     except CACHE_ERRORS:
         return compute()
+
+
+def article_version_key(release_id) -> str:
+    return f"article-cache:release:{release_id}"
+
+
+def cached_article(request, release_id: int, render):
+    """``render()`` (a release's own part of its page), kept until what it shows changes.
+
+    Keyed by the shared version, the release's version, its language, scheme and host
+    (the part holds absolute addresses). A version that is missing is made up anew, so
+    forgetting a version (``invalidate()``) renews every article that was stored under it.
+    """
+    if not settings.ARTICLE_CACHE_ENABLED:
+        return render()
+    try:
+        names = [SHARED_ARTICLE_VERSION_KEY, article_version_key(release_id)]
+        versions = cache.get_many(names)
+        new = {name: secrets.token_hex(6) for name in names if name not in versions}
+        if new:
+            cache.set_many(new, None)
+            versions.update(new)
+        site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
+        language = translation.get_language()
+        key = f"article:{versions[names[0]]}:{versions[names[1]]}:{language}:{site[:16]}"
+        article = cache.get(key)
+    except CACHE_ERRORS:
+        return render()
+    if article is None:
+        article = render()
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set(key, article, settings.ARTICLE_CACHE_SECONDS)
+    return article
 
 
 def seconds_until(moment: datetime | None, now: datetime) -> int | None:

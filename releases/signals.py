@@ -123,13 +123,33 @@ SHOWN_ON_PAGES = (
 )
 
 
-def renew_pages(sender, raw=False, **kwargs):
+# What belongs to one release (its articles are renewed alone); the rest of what pages
+# show (photos, officials, positions, countries, tags) is shared by many.
+RELEASE_OF = {
+    Release: "pk",
+    Block: "release_id",
+    TaggedRelease: "content_object_id",
+    ChangeNote: "release_id",
+    SlugHistory: "release_id",
+}
+
+
+def renew_pages(sender, instance, raw=False, **kwargs):
     if not raw:
-        page_cache.invalidate()
+        field = RELEASE_OF.get(sender)
+        page_cache.invalidate([getattr(instance, field)] if field else None)
+
+
+def renew_pages_of_m2m(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        # official.releases.add(…): the releases are pk_set (unknown on a clear).
+        page_cache.invalidate(list(pk_set) if pk_set is not None else None)
+    else:
+        page_cache.invalidate([instance.pk])
 
 
 for model in SHOWN_ON_PAGES:
     post_save.connect(renew_pages, sender=model, dispatch_uid=f"renew-pages-save-{model}")
     post_delete.connect(renew_pages, sender=model, dispatch_uid=f"renew-pages-delete-{model}")
 for through in (Release.officials.through, Release.countries.through):
-    m2m_changed.connect(renew_pages, sender=through, dispatch_uid=f"renew-pages-{through}")
+    m2m_changed.connect(renew_pages_of_m2m, sender=through, dispatch_uid=f"renew-pages-{through}")

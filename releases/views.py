@@ -7,7 +7,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import (
     Http404,
     HttpResponse,
@@ -17,6 +26,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -234,9 +244,9 @@ class ReleaseListView(TranslationsMixin, ListView):
         return context
 
 
-def release_page_queryset(queryset):
-    """A release with everything its page shows, in a fixed number of queries."""
-    return queryset.select_related("hero_photo").prefetch_related(
+def release_page_prefetches():
+    """What a release page shows besides the release, in a fixed number of queries."""
+    return [
         Prefetch(
             "blocks",
             queryset=Block.objects.select_related("official", "photo").prefetch_related(
@@ -247,7 +257,34 @@ def release_page_queryset(queryset):
         "countries",
         "tags",
         "change_notes",
-    )
+    ]
+
+
+def release_page_queryset(queryset):
+    """A release with everything its page shows, in a fixed number of queries."""
+    return queryset.select_related("hero_photo").prefetch_related(*release_page_prefetches())
+
+
+def release_article(request, context, *, cacheable: bool) -> dict:
+    """The release's own part of its page: ``{"head": …, "body": …}``, rendered from
+    ``context`` (the page's) or, when ``cacheable``, kept until what it shows changes
+    (``page_cache.cached_article``). Its blocks, people and tags are read only to render.
+    """
+    release = context["release"]
+
+    def render():
+        prefetch_related_objects([release], *release_page_prefetches())
+        parts = {**context, **release_context(release)}
+        if not context.get("preview"):
+            parts["structured_data"] = structured_data(request, release)
+        return {
+            "head": render_to_string("releases/_release_head.html", parts, request),
+            "body": render_to_string("releases/_release_article.html", parts, request),
+        }
+
+    if not cacheable:
+        return render()
+    return page_cache.cached_article(request, release.pk, render)
 
 
 def release_context(release):
@@ -359,14 +396,17 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
 
     template_name = "releases/release_detail.html"
     context_object_name = "release"
+    # The release's own article (release_article); the parallel view shows both versions.
+    shows_article = True
 
     @property
     def staff_preview(self) -> bool:
         return self.request.user.has_perm("releases.view_release")
 
     def get_queryset(self):
+        # What else the page shows is read only if its article has to be rendered.
         base = Release.objects.all() if self.staff_preview else Release.objects.on_record()
-        return release_page_queryset(base)
+        return base.select_related("hero_photo")
 
     def get_object(self, queryset=None):
         return self.find_object(self.get_queryset())
@@ -414,9 +454,10 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(release_context(self.object))
-        if not kwargs.get("preview"):
-            context["structured_data"] = structured_data(self.request, self.object)
+        if self.shows_article:
+            # Staff may see a draft here: only what the public sees is kept.
+            public = not kwargs.get("preview")
+            context["article"] = release_article(self.request, context, cacheable=public)
         return context
 
 
@@ -452,8 +493,8 @@ class PreviewLinkView(TemplateView):
                 }
                 for lang in LANGUAGES
             ],
-            **release_context(release),
         }
+        context["article"] = release_article(request, context, cacheable=False)
         return not_for_the_public(self.render_to_response(context))
 
 
@@ -461,6 +502,7 @@ class ParallelView(ReleaseDetailView):
     """Both language versions side by side, aligned block by block."""
 
     template_name = "releases/release_parallel.html"
+    shows_article = False
 
     def exists_in(self, obj, language):
         return all(obj.is_complete_in(lang) for lang in LANGUAGES)
@@ -476,6 +518,9 @@ class ParallelView(ReleaseDetailView):
     def get_translation_urls(self):
         available = {lang: self.exists_in(self.object, lang) for lang in LANGUAGES}
         return object_urls(self.object, available, method="get_parallel_url")
+
+    def get_queryset(self):
+        return release_page_queryset(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -349,3 +349,103 @@ def test_an_import_renews_cached_pages(client, tmp_path, story):
     path.write_text(json.dumps(document), encoding="utf-8")
     Importer(path).run()
     assert "Imported statement" in get(client, "/en/releases/")[1]
+
+
+# A release's own article: kept per release while the pages around it are renewed -------
+
+
+def article_queries(client, url, settings) -> tuple[int, str]:
+    """Queries and body of ``url`` read with the full-page cache off."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False
+    with CaptureQueriesContext(connection) as queries:
+        body = get(client, url)[1]
+    return len(queries), body
+
+
+def test_a_page_cache_miss_reuses_the_article_of_an_unchanged_release(client, settings, story):
+    other = make_release(title_en="Another release")
+    add_paragraph(other)
+    first, body = article_queries(client, english(story), settings)
+    again, cached = article_queries(client, english(story), settings)
+    assert again < first and again <= 2
+    assert cached == body
+    # Publishing or editing another release renews every page, but not this article.
+    other.title_en = "Another release, edited"
+    other.save()
+    assert article_queries(client, english(story), settings)[0] == again
+    assert article_queries(client, english(other), settings)[0] > again
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("paragraph", "They agreed on training."),
+        ("photo", "A new caption"),
+        ("official", "Olena Kravets-Bondar"),
+        ("tag", "Air defence"),
+        ("position", "Head of the Agency"),
+        ("change_note", "Corrected the date."),
+    ],
+)
+def test_whatever_an_article_shows_renews_it_when_it_changes(
+    client, settings, story, change, expected
+):
+    from releases.models import Block, ChangeNote
+
+    from .factories import make_position
+
+    url = english(story)
+    article_queries(client, url, settings)
+    official = story.officials.get()
+    if change == "paragraph":
+        block = story.blocks.get(kind=Block.Kind.PARAGRAPH)
+        block.text_en = expected
+        block.save()  # in code, not through the admin: the signal renews the article
+    elif change == "photo":
+        photo = story.blocks.get(kind=Block.Kind.PHOTO).photo
+        photo.caption_en = expected
+        photo.save()
+    elif change == "official":
+        official.name_en = expected
+        official.save()
+    elif change == "tag":
+        tag = story.tags.get()
+        tag.name_en = expected
+        tag.save()
+    elif change == "position":
+        make_position(official, title_en=expected, start=story.published_at.date())
+    else:
+        ChangeNote.objects.create(release=story, note_uk="Виправлено дату.", note_en=expected)
+    assert expected in article_queries(client, url, settings)[1]
+
+
+def test_each_language_and_host_has_its_own_article(client, settings, story):
+    settings.ALLOWED_HOSTS = ["testserver", "press.example.org"]
+    settings.PAGE_CACHE_ENABLED = False
+    uk = get(client, story.get_absolute_url())[1]
+    en = get(client, english(story))[1]
+    assert "Зустріч у Києві" in uk and "Meeting in Kyiv" not in uk
+    assert "Meeting in Kyiv" in en
+    other_host = get(client, english(story), host="press.example.org")[1]
+    assert 'content="http://press.example.org/en/' in other_host
+    assert "press.example.org" not in get(client, english(story))[1]
+
+
+def test_a_draft_seen_by_staff_is_never_kept_as_an_article(settings, story):
+    settings.PAGE_CACHE_ENABLED = False
+    draft = make_release(published=False, title_en="Draft words")
+    add_paragraph(draft, en="Draft paragraph.")
+    staff = client_for(make_user("editor", "Editor"))
+    assert "Draft paragraph." in get(staff, english(draft))[1]
+    draft.blocks.update(text_en="Changed without a signal.")
+    assert "Changed without a signal." in get(staff, english(draft))[1]
+
+
+def test_the_article_cache_can_be_switched_off(client, settings, story):
+    settings.ARTICLE_CACHE_ENABLED = False
+    article_queries(client, english(story), settings)
+    story.blocks.filter(kind="paragraph").update(text_en="Changed without a signal.")
+    assert "Changed without a signal." in article_queries(client, english(story), settings)[1]

@@ -109,6 +109,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # delay at most between a publication and every reader seeing it.
 PAGE_CACHE_EDGE_SECONDS = env.int("PAGE_CACHE_EDGE_SECONDS", default=10)
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+# A release's own part of its page, kept per release until what it shows changes
+# (releases.page_cache.cached_article): what a page-cache miss renders afresh is the frame.
+ARTICLE_CACHE_ENABLED = env.bool("ARTICLE_CACHE", default=True)
+ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

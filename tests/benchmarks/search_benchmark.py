@@ -10,8 +10,8 @@ releases' sentences, with a city, a colonel's surname (one of 200, most unknown 
 dictionaries) and a number in every title. Then runs typical queries the way the search
 page does: the public releases with the page's select_related, prefetch_related and
 distinct(), ``search()``, the paginator's count and page, and a snippet per result.
-Prints p50 and p95 per query, then drops the database. Not part of the test suite:
-timings vary.
+Prints p50 and p95 per query, then drops the database (``--keep`` keeps it, and uses it
+next time when it holds N releases). Not part of the test suite: timings vary.
 
 Every release here is complete in both languages; its stored completeness flags say
 so, as ``refresh_completeness()`` would (bulk inserts send no signals), so that
@@ -233,9 +233,9 @@ def measure(language, query, page, public):
     with translation.override(language):
         for _run in range(RUNS + 2):
             started = time.perf_counter()
-            # As the search page builds it; its filter form adds distinct().
+            # As the search page builds it.
             releases = public(language).select_related("hero_photo").prefetch_related("blocks")
-            paginator = Paginator(search(releases.distinct(), query, language), 10)
+            paginator = Paginator(search(releases, query, language), 10)
             found = paginator.count
             for release in paginator.get_page(page).object_list:
                 snippet(release, query, language)
@@ -245,7 +245,7 @@ def measure(language, query, page, public):
     return found, statistics.median(timings), p95
 
 
-def main(count: int):
+def main(count: int, keep: bool = False):
     import environ
 
     url = environ.Env.db_url_config(
@@ -266,8 +266,11 @@ def main(count: int):
     import psycopg
 
     with psycopg.connect(dbname=url["NAME"], autocommit=True, **connect) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {NAME}")
+        exists = conn.execute(f"SELECT 1 FROM pg_database WHERE datname = '{NAME}'").fetchone()
+        if exists and not keep:
+            conn.execute(f"DROP DATABASE {NAME} WITH (FORCE)")
+        if not (exists and keep):
+            conn.execute(f"CREATE DATABASE {NAME}")
     try:
         import django
 
@@ -278,7 +281,9 @@ def main(count: int):
         from releases.models import Release
 
         call_command("migrate", verbosity=0)
-        fill(count)
+        if Release.objects.count() != count:
+            Release.objects.all().delete()
+            fill(count)
         print(f"{count} releases; {RUNS} runs a query; milliseconds")
         print(f"{'query':<27} {'page':>4} {'found':>5} {'p50':>7} {'p95':>7}")
         worst = 0.0
@@ -289,9 +294,11 @@ def main(count: int):
         print(f"highest p95: {worst:.1f} ms")
         connections.close_all()
     finally:
-        with psycopg.connect(dbname=url["NAME"], autocommit=True, **connect) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
+        if not keep:
+            with psycopg.connect(dbname=url["NAME"], autocommit=True, **connect) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)
+    arguments = [a for a in sys.argv[1:] if a != "--keep"]
+    main(int(arguments[0]) if arguments else 10000, keep="--keep" in sys.argv)
