@@ -290,6 +290,18 @@ class Release(models.Model):
                 )
                 for lang in ("uk", "en")
             ),
+            # Search checks thousands of matches for "public in this language" by id: from
+            # the index alone on PostgreSQL (which keeps published_at in it), not the rows.
+            *(
+                models.Index(
+                    fields=["id"],
+                    include=["published_at"],
+                    condition=Q(status__in=["published", "scheduled"])
+                    & Q(**{f"complete_{lang}": True}),
+                    name=f"release_public_{lang}_id_idx",
+                )
+                for lang in ("uk", "en")
+            ),
         ]
 
     def __str__(self):
