@@ -135,12 +135,13 @@ def article_version_key(release_id) -> str:
     return f"article-cache:release:{release_id}"
 
 
-def cached_article(request, release_id: int, render):
-    """``render()`` (a release's own part of its page), kept until what it shows changes.
+def cached_article(request, release_id: int, render, part: str = "article"):
+    """``render()`` (a release's own part of a page), kept until what it shows changes.
 
-    Keyed by the shared version, the release's version, its language, scheme and host
-    (the part holds absolute addresses). A version that is missing is made up anew, so
-    forgetting a version (``invalidate()``) renews every article that was stored under it.
+    ``part`` names which part (the article of its page, its card in a list…). Keyed by
+    the shared version, the release's version, the part, the language, scheme and host
+    (a part may hold absolute addresses). A version that is missing is made up anew, so
+    forgetting a version (``invalidate()``) renews every part stored under it.
     """
     if not settings.ARTICLE_CACHE_ENABLED:
         return render()
@@ -153,7 +154,9 @@ def cached_article(request, release_id: int, render):
             versions.update(new)
         site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
         language = translation.get_language()
-        key = f"article:{versions[names[0]]}:{versions[names[1]]}:{language}:{site[:16]}"
+        key = (
+            f"{part}:{versions[names[0]]}:{versions[names[1]]}:{release_id}:{language}:{site[:16]}"
+        )
         article = cache.get(key)
     except CACHE_ERRORS:
         return render()

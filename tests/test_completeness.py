@@ -134,6 +134,9 @@ def test_refresh_completeness_rewrites_only_stale_rows():
     # The repair after every migrate must not rewrite an archive that is right.
     assert Release.objects.all().refresh_completeness() == 1
     assert Release.objects.all().refresh_completeness() == 0
+    # A bulk write that has just written its rows rewrites them all, in one UPDATE.
+    Release.objects.filter(pk=stale.pk).update(complete_en=False)
+    assert Release.objects.all().refresh_completeness(only_stale=False) == 2
     assert_flags_match_definition()
 
 

@@ -449,3 +449,21 @@ def test_the_article_cache_can_be_switched_off(client, settings, story):
     article_queries(client, english(story), settings)
     story.blocks.filter(kind="paragraph").update(text_en="Changed without a signal.")
     assert "Changed without a signal." in article_queries(client, english(story), settings)[1]
+
+
+def test_release_cards_are_kept_and_renewed_like_articles(client, settings, story):
+    settings.PAGE_CACHE_ENABLED = False
+    assert "Meeting in Kyiv" in get(client, "/en/releases/")[1]
+    # Kept: a write that sends no signal is not seen...
+    Release.objects.filter(pk=story.pk).update(title_en="Changed without a signal")
+    assert "Changed without a signal" not in get(client, "/en/releases/")[1]
+    # ...and every change that does is, wherever the card is shown.
+    story.title_en = "Meeting in Kyiv, edited"
+    story.save()
+    tag = story.tags.get()
+    tag.name_en = "Air defence"
+    tag.save()
+    for url in ("/en/", "/en/releases/", f"/en/tags/{tag.slug_en}/", "/en/countries/no/"):
+        body = get(client, url)[1]
+        assert "Meeting in Kyiv, edited" in body, url
+        assert "Air defence" in body, url

@@ -1051,7 +1051,7 @@ class Importer:
             return
         # Completeness first: the versions keep the release as it now stands.
         written = Release.objects.filter(pk__in=[s.release.pk for s in snapshots])
-        written.refresh_completeness()
+        written.refresh_completeness(only_stale=False)
         fields = [completeness_field(language) for language in LANGUAGES]
         stored = {row["pk"]: row for row in written.values("pk", *fields)}
         for s in snapshots:

@@ -110,30 +110,50 @@ class ReleaseQuerySet(models.QuerySet):
             Q(pk__in=listed.values("release_id")) | Q(pk__in=quoted.values("release_id"))
         )
 
-    def refresh_completeness(self) -> int:
+    def refresh_completeness(self, *, only_stale: bool = True) -> int:
         """Store ``complete_in()`` anew for those of these releases whose flags are stale.
 
-        One UPDATE, which rewrites only the rows whose stored flags differ from the
-        definition: the repair after every ``migrate`` leaves an archive that is right
-        as it is untouched. Saves keep the flags by themselves (``releases.signals``); a
-        bulk write that sends no signals calls this on what it wrote, inside its
-        transaction. Returns the number of releases whose flags changed.
+        One SELECT computes the definition for each release; only the releases whose
+        stored flags differ are written, grouped by their new flags (so the repair after
+        every ``migrate`` leaves an archive that is right untouched). Saves keep the flags
+        by themselves (``releases.signals``); a bulk write that sends no signals calls this
+        on what it wrote, inside its transaction, with ``only_stale=False``: one UPDATE
+        of every row, which it has just written anyway. Returns how many releases changed
+        (with ``only_stale=False``: how many were written).
         """
-        stale = Q()
-        for language in LANGUAGES:
-            stored = completeness_field(language)
-            stale |= Q(**{stored: True}) & ~complete_in(language)
-            stale |= Q(**{stored: False}) & complete_in(language)
-        return self.filter(stale).update(
-            **{
-                completeness_field(language): Case(
-                    When(complete_in(language), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
+        fields = [completeness_field(language) for language in LANGUAGES]
+        if not only_stale:
+            return self.update(
+                **{
+                    field: Case(
+                        When(complete_in(language), then=Value(True)),
+                        default=Value(False),
+                        output_field=BooleanField(),
+                    )
+                    for field, language in zip(fields, LANGUAGES, strict=True)
+                }
+            )
+        definitions = {
+            f"defined_{language}": Case(
+                When(complete_in(language), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for language in LANGUAGES
+        }
+        rows = self.order_by().annotate(**definitions).values_list("pk", *fields, *definitions)
+        stale = {}
+        for pk, *flags in rows:
+            stored, defined = tuple(flags[: len(fields)]), tuple(flags[len(fields) :])
+            if stored != defined:
+                stale[pk] = defined
+        for defined in set(stale.values()):
+            pks = [pk for pk, flags in stale.items() if flags == defined]
+            for start in range(0, len(pks), 500):
+                Release.objects.filter(pk__in=pks[start : start + 500]).update(
+                    **dict(zip(fields, defined, strict=True))
                 )
-                for language in LANGUAGES
-            }
-        )
+        return len(stale)
 
 
 class Release(models.Model):

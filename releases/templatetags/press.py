@@ -102,3 +102,28 @@ def edits_interface_strings(user):
     from releases.translators import can_edit_interface_strings
 
     return can_edit_interface_strings(user)
+
+
+@register.simple_tag(takes_context=True)
+def release_card(context, release, lazy=False, level=None):
+    """``release``'s card in a list, kept per release until what it shows changes.
+
+    A card depends on nothing but its release and what releases share (its photo and
+    tags), so a list, the home page and the tag, country and official pages render
+    their cards once per change of each release (``page_cache.cached_article``).
+    """
+    from django.template.loader import render_to_string
+
+    from releases import page_cache
+
+    level = level or 2
+    values = {"release": release, "lazy": lazy, "level": level}
+
+    def render():
+        return render_to_string("includes/_release_card.html", values)
+
+    request = context.get("request")
+    if request is None:
+        return render()
+    part = f"card-{level}{'-lazy' if lazy else ''}"
+    return page_cache.cached_article(request, release.pk, render, part=part)

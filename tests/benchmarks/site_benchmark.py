@@ -275,7 +275,7 @@ def build(count: int):
             TaggedRelease.objects.bulk_create(tagged)
         progress("inserted", min(count, first + batch), count, started)
     if hasattr(Release.objects.all(), "refresh_completeness"):
-        Release.objects.all().refresh_completeness()
+        Release.objects.all().refresh_completeness(only_stale=False)
     started = time.perf_counter()
     index_releases = getattr(search, "index_releases", None)
     if index_releases is not None:
