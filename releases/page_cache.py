@@ -138,33 +138,49 @@ def article_version_key(release_id) -> str:
 def cached_article(request, release_id: int, render, part: str = "article"):
     """``render()`` (a release's own part of a page), kept until what it shows changes.
 
-    ``part`` names which part (the article of its page, its card in a list…). Keyed by
-    the shared version, the release's version, the part, the language, scheme and host
-    (a part may hold absolute addresses). A version that is missing is made up anew, so
-    forgetting a version (``invalidate()``) renews every part stored under it.
+    ``part`` names which part (the article of its page…). See ``cached_parts()``.
     """
-    if not settings.ARTICLE_CACHE_ENABLED:
-        return render()
+    return cached_parts(request, {release_id: render}, part)[release_id]
+
+
+def cached_parts(request, renders: dict, part: str) -> dict:
+    """``{release id: render()}`` for each of ``renders``, kept until what each shows
+    changes, in three cache round trips however many there are (cards of a list).
+
+    Keyed by the shared version, the release's version, the part, the language, scheme
+    and host (a part may hold absolute addresses). A version that is missing is made up
+    anew, so forgetting a version (``invalidate()``) renews every part stored under it.
+    """
+    if not settings.ARTICLE_CACHE_ENABLED or not renders:
+        return {pk: render() for pk, render in renders.items()}
     try:
-        names = [SHARED_ARTICLE_VERSION_KEY, article_version_key(release_id)]
-        versions = cache.get_many(names)
-        new = {name: secrets.token_hex(6) for name in names if name not in versions}
+        names = {pk: article_version_key(pk) for pk in renders}
+        versions = cache.get_many([SHARED_ARTICLE_VERSION_KEY, *names.values()])
+        new = {
+            name: secrets.token_hex(6)
+            for name in [SHARED_ARTICLE_VERSION_KEY, *names.values()]
+            if name not in versions
+        }
         if new:
             cache.set_many(new, None)
             versions.update(new)
         site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
-        language = translation.get_language()
-        key = (
-            f"{part}:{versions[names[0]]}:{versions[names[1]]}:{release_id}:{language}:{site[:16]}"
-        )
-        article = cache.get(key)
+        prefix = f"{part}:{versions[SHARED_ARTICLE_VERSION_KEY]}"
+        suffix = f"{translation.get_language()}:{site[:16]}"
+        keys = {pk: f"{prefix}:{versions[names[pk]]}:{pk}:{suffix}" for pk in renders}
+        found = cache.get_many(keys.values())
     except CACHE_ERRORS:
-        return render()
-    if article is None:
-        article = render()
+        return {pk: render() for pk, render in renders.items()}
+    parts, missing = {}, {}
+    for pk, render in renders.items():
+        if keys[pk] in found:
+            parts[pk] = found[keys[pk]]
+        else:
+            parts[pk] = missing[keys[pk]] = render()
+    if missing:
         with contextlib.suppress(*CACHE_ERRORS):
-            cache.set(key, article, settings.ARTICLE_CACHE_SECONDS)
-    return article
+            cache.set_many(missing, settings.ARTICLE_CACHE_SECONDS)
+    return parts
 
 
 def seconds_until(moment: datetime | None, now: datetime) -> int | None:

@@ -105,25 +105,26 @@ def edits_interface_strings(user):
 
 
 @register.simple_tag(takes_context=True)
-def release_card(context, release, lazy=False, level=None):
-    """``release``'s card in a list, kept per release until what it shows changes.
+def release_cards(context, releases, level=None):
+    """The cards of ``releases`` (the first row eager, the rest lazy), as HTML strings.
 
     A card depends on nothing but its release and what releases share (its photo and
-    tags), so a list, the home page and the tag, country and official pages render
-    their cards once per change of each release (``page_cache.cached_article``).
+    tags), so the lists, the home page and the tag, country and official pages keep each
+    card until its release changes (``page_cache.cached_parts``).
     """
     from django.template.loader import render_to_string
 
     from releases import page_cache
 
     level = level or 2
-    values = {"release": release, "lazy": lazy, "level": level}
 
-    def render():
-        return render_to_string("includes/_release_card.html", values)
+    def card(release, lazy):
+        values = {"release": release, "lazy": lazy, "level": level}
+        return lambda: render_to_string("includes/_release_card.html", values)
 
+    # The first row is above the fold; the rest load as the reader scrolls.
+    renders = {r.pk: card(r, lazy=number > 3) for number, r in enumerate(releases, 1)}
     request = context.get("request")
     if request is None:
-        return render()
-    part = f"card-{level}{'-lazy' if lazy else ''}"
-    return page_cache.cached_article(request, release.pk, render, part=part)
+        return [render() for render in renders.values()]
+    return list(page_cache.cached_parts(request, renders, part=f"card-{level}").values())
