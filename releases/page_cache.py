@@ -143,16 +143,23 @@ def cached_article(request, release_id: int, render, part: str = "article"):
     return cached_parts(request, {release_id: render}, part)[release_id]
 
 
-def cached_parts(request, renders: dict, part: str) -> dict:
+def cached_parts(request, renders: dict, part: str, prepare=None) -> dict:
     """``{release id: render()}`` for each of ``renders``, kept until what each shows
     changes, in three cache round trips however many there are (cards of a list).
+    ``prepare(ids)``, if given, is called once with the ids of those to be rendered.
 
     Keyed by the shared version, the release's version, the part, the language, scheme
     and host (a part may hold absolute addresses). A version that is missing is made up
     anew, so forgetting a version (``invalidate()``) renews every part stored under it.
     """
+
+    def render_all(ids):
+        if prepare and ids:
+            prepare(ids)
+        return {pk: renders[pk]() for pk in ids}
+
     if not settings.ARTICLE_CACHE_ENABLED or not renders:
-        return {pk: render() for pk, render in renders.items()}
+        return render_all(list(renders))
     try:
         names = {pk: article_version_key(pk) for pk in renders}
         versions = cache.get_many([SHARED_ARTICLE_VERSION_KEY, *names.values()])
@@ -170,13 +177,10 @@ def cached_parts(request, renders: dict, part: str) -> dict:
         keys = {pk: f"{prefix}:{versions[names[pk]]}:{pk}:{suffix}" for pk in renders}
         found = cache.get_many(keys.values())
     except CACHE_ERRORS:
-        return {pk: render() for pk, render in renders.items()}
-    parts, missing = {}, {}
-    for pk, render in renders.items():
-        if keys[pk] in found:
-            parts[pk] = found[keys[pk]]
-        else:
-            parts[pk] = missing[keys[pk]] = render()
+        return render_all(list(renders))
+    rendered = render_all([pk for pk in renders if keys[pk] not in found])
+    parts = {pk: rendered[pk] if pk in rendered else found[keys[pk]] for pk in renders}
+    missing = {keys[pk]: html for pk, html in rendered.items()}
     if missing:
         with contextlib.suppress(*CACHE_ERRORS):
             cache.set_many(missing, settings.ARTICLE_CACHE_SECONDS)

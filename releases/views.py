@@ -59,8 +59,9 @@ def positions_prefetch(prefix=""):
 
 
 def release_cards(queryset):
-    """What a list of release cards needs, in a fixed number of queries."""
-    return queryset.select_related("hero_photo").prefetch_related("tags")
+    """What a list of release cards needs: the photo now; the tags of the cards that are
+    not kept already are read in one query when they are rendered (``release_cards``)."""
+    return queryset.select_related("hero_photo")
 
 
 class RememberedCountPaginator(Paginator):

@@ -604,3 +604,18 @@ def test_the_filters_options_are_the_markup_django_would_write():
         django = forms.Select(choices=choices).render("tag", value, attrs)
         assert parse_html(ours) == parse_html(django)
     assert "<script>" not in OptionsSelect(choices=choices).render("tag", None)
+
+
+def test_kept_filter_fields_follow_the_content_and_the_choice(page, release):
+    _r, soup = page("/en/releases/")
+    assert soup.select_one("select[name=tag] option[selected]")["value"] == ""
+    chosen = soup.select("select[name=tag] option")[1]["value"]
+    _r, soup = page(f"/en/releases/?tag={chosen}")
+    assert soup.select_one("select[name=tag] option[selected]")["value"] == chosen
+    newer = make_release(title_en="Newer")
+    add_paragraph(newer)
+    newer.tags.add(make_tag("Нова тема", "A new topic"))
+    _r, soup = page("/en/releases/")
+    labels = [option.get_text() for option in soup.select("select[name=tag] option")]
+    assert "A new topic" in labels
+    assert soup.select_one("select[name=tag] option[selected]")["value"] == ""

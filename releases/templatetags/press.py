@@ -112,19 +112,56 @@ def release_cards(context, releases, level=None):
     tags), so the lists, the home page and the tag, country and official pages keep each
     card until its release changes (``page_cache.cached_parts``).
     """
+    from django.db.models import prefetch_related_objects
     from django.template.loader import render_to_string
 
     from releases import page_cache
 
-    level = level or 2
+    level, releases = level or 2, list(releases)
 
     def card(release, lazy):
         values = {"release": release, "lazy": lazy, "level": level}
         return lambda: render_to_string("includes/_release_card.html", values)
 
+    def read_tags(_ids):
+        # Once for the whole list, the first time a card has to be rendered.
+        prefetch_related_objects(releases, "tags")
+
     # The first row is above the fold; the rest load as the reader scrolls.
-    renders = {r.pk: card(r, lazy=number > 3) for number, r in enumerate(releases, 1)}
+    eager, lazy = releases[:3], releases[3:]
     request = context.get("request")
-    if request is None:
-        return [render() for render in renders.values()]
-    return list(page_cache.cached_parts(request, renders, part=f"card-{level}").values())
+    cards = []
+    for part, group in ((f"card-{level}", eager), (f"card-{level}-lazy", lazy)):
+        renders = {r.pk: card(r, lazy=group is lazy) for r in group}
+        if request is None:
+            read_tags(set(renders))
+            cards += [render() for render in renders.values()]
+        else:
+            kept = page_cache.cached_parts(request, renders, part, prepare=read_tags)
+            cards += kept.values()
+    return cards
+
+
+@register.simple_tag
+def filter_fields(form):
+    """The fields of a list's or search's filter form, rendered once per change of
+    content and choice of filters (``page_cache.remember``); a form with errors, each
+    time."""
+    from urllib.parse import urlencode
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from releases import page_cache
+
+    def render():
+        return render_to_string("includes/_filter_fields.html", {"form": form})
+
+    if not form.is_bound:
+        chosen = ""
+    elif form.is_valid():
+        chosen = urlencode([(name, form.data.get(name, "")) for name in form.fields])
+    else:
+        return render()
+    language = translation.get_language()
+    return page_cache.remember(f"filter-fields:{type(form).__name__}:{language}:{chosen}", render)
