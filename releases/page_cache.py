@@ -81,10 +81,6 @@ def invalidate(releases=None):
         transaction.on_commit(lambda: forget(keys))
 
 
-def forget_generation():
-    forget([GENERATION_KEY])
-
-
 def forget(keys):
     try:
         cache.delete_many(keys)
@@ -135,56 +131,52 @@ def article_version_key(release_id) -> str:
     return f"article-cache:release:{release_id}"
 
 
-def cached_article(request, release_id: int, render, part: str = "article"):
-    """``render()`` (a release's own part of a page), kept until what it shows changes.
-
-    ``part`` names which part (the article of its page…). See ``cached_parts()``.
-    """
-    return cached_parts(request, {release_id: render}, part)[release_id]
+def cached_article(request, release_id: int, render):
+    """``render()``, the article of a release's page, kept until what it shows changes."""
+    return cached_parts(request, {(release_id, "article"): render})[release_id, "article"]
 
 
-def cached_parts(request, renders: dict, part: str, prepare=None) -> dict:
-    """``{release id: render()}`` for each of ``renders``, kept until what each shows
-    changes, in three cache round trips however many there are (cards of a list).
-    ``prepare(ids)``, if given, is called once with the ids of those to be rendered.
+def cached_parts(request, renders: dict, prepare=None) -> dict:
+    """``render()`` for each ``(release id, part): render`` of ``renders`` (a page's
+    article, a list's cards), each kept until what it shows changes, in three cache
+    round trips however many there are. ``prepare()``, if given, is called once before
+    anything is rendered (to read in one query what the renders need).
 
     Keyed by the shared version, the release's version, the part, the language, scheme
-    and host (a part may hold absolute addresses). A version that is missing is made up
+    and host (an article holds absolute addresses). A version that is missing is made up
     anew, so forgetting a version (``invalidate()``) renews every part stored under it.
     """
 
-    def render_all(ids):
-        if prepare and ids:
-            prepare(ids)
-        return {pk: renders[pk]() for pk in ids}
+    def render_all(wanted):
+        if prepare and wanted:
+            prepare()
+        return {item: renders[item]() for item in wanted}
 
-    if not settings.ARTICLE_CACHE_ENABLED or not renders:
+    if not settings.ARTICLE_CACHE_ENABLED:
         return render_all(list(renders))
     try:
-        names = {pk: article_version_key(pk) for pk in renders}
-        versions = cache.get_many([SHARED_ARTICLE_VERSION_KEY, *names.values()])
-        new = {
-            name: secrets.token_hex(6)
-            for name in [SHARED_ARTICLE_VERSION_KEY, *names.values()]
-            if name not in versions
-        }
+        names = [SHARED_ARTICLE_VERSION_KEY, *{article_version_key(pk) for pk, _ in renders}]
+        versions = cache.get_many(names)
+        new = {name: secrets.token_hex(6) for name in names if name not in versions}
         if new:
             cache.set_many(new, None)
             versions.update(new)
         site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
-        prefix = f"{part}:{versions[SHARED_ARTICLE_VERSION_KEY]}"
-        suffix = f"{translation.get_language()}:{site[:16]}"
-        keys = {pk: f"{prefix}:{versions[names[pk]]}:{pk}:{suffix}" for pk in renders}
+        shared, language = versions[SHARED_ARTICLE_VERSION_KEY], translation.get_language()
+        keys = {
+            (pk, part): f"{part}:{shared}:{versions[article_version_key(pk)]}:{pk}:"
+            f"{language}:{site[:16]}"
+            for pk, part in renders
+        }
         found = cache.get_many(keys.values())
     except CACHE_ERRORS:
         return render_all(list(renders))
-    rendered = render_all([pk for pk in renders if keys[pk] not in found])
-    parts = {pk: rendered[pk] if pk in rendered else found[keys[pk]] for pk in renders}
-    missing = {keys[pk]: html for pk, html in rendered.items()}
-    if missing:
+    rendered = render_all([item for item in renders if keys[item] not in found])
+    if rendered:
         with contextlib.suppress(*CACHE_ERRORS):
-            cache.set_many(missing, settings.ARTICLE_CACHE_SECONDS)
-    return parts
+            stored = {keys[item]: html for item, html in rendered.items()}
+            cache.set_many(stored, settings.ARTICLE_CACHE_SECONDS)
+    return {item: rendered[item] if item in rendered else found[keys[item]] for item in renders}
 
 
 def seconds_until(moment: datetime | None, now: datetime) -> int | None:

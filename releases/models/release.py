@@ -1,6 +1,7 @@
 """Press releases and the ordered blocks of their body."""
 
 import hashlib
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -71,6 +72,15 @@ def completeness_field(language: str) -> str:
     return f"complete_{language}"
 
 
+def defined_complete(language: str) -> Case:
+    """``complete_in(language)`` as a value of each release, for an UPDATE or a SELECT."""
+    return Case(
+        When(complete_in(language), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 class ReleaseQuerySet(models.QuerySet):
     def published(self, now=None):
         """Live by status and clock, in whatever language.
@@ -122,38 +132,21 @@ class ReleaseQuerySet(models.QuerySet):
         (with ``only_stale=False``: how many were written).
         """
         fields = [completeness_field(language) for language in LANGUAGES]
+        defined = {f"defined_{language}": defined_complete(language) for language in LANGUAGES}
         if not only_stale:
-            return self.update(
-                **{
-                    field: Case(
-                        When(complete_in(language), then=Value(True)),
-                        default=Value(False),
-                        output_field=BooleanField(),
-                    )
-                    for field, language in zip(fields, LANGUAGES, strict=True)
-                }
-            )
-        definitions = {
-            f"defined_{language}": Case(
-                When(complete_in(language), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            for language in LANGUAGES
-        }
-        rows = self.order_by().annotate(**definitions).values_list("pk", *fields, *definitions)
-        stale = {}
+            return self.update(**dict(zip(fields, defined.values(), strict=True)))
+        rows = self.order_by().annotate(**defined).values_list("pk", *fields, *defined)
+        stale = defaultdict(list)
         for pk, *flags in rows:
-            stored, defined = tuple(flags[: len(fields)]), tuple(flags[len(fields) :])
-            if stored != defined:
-                stale[pk] = defined
-        for defined in set(stale.values()):
-            pks = [pk for pk, flags in stale.items() if flags == defined]
+            stored, now = tuple(flags[: len(fields)]), tuple(flags[len(fields) :])
+            if stored != now:
+                stale[now].append(pk)
+        for now, pks in stale.items():
             for start in range(0, len(pks), 500):
                 Release.objects.filter(pk__in=pks[start : start + 500]).update(
-                    **dict(zip(fields, defined, strict=True))
+                    **dict(zip(fields, now, strict=True))
                 )
-        return len(stale)
+        return sum(len(pks) for pks in stale.values())
 
 
 class Release(models.Model):

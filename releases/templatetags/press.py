@@ -123,23 +123,16 @@ def release_cards(context, releases, level=None):
         values = {"release": release, "lazy": lazy, "level": level}
         return lambda: render_to_string("includes/_release_card.html", values)
 
-    def read_tags(_ids):
-        # Once for the whole list, the first time a card has to be rendered.
-        prefetch_related_objects(releases, "tags")
-
     # The first row is above the fold; the rest load as the reader scrolls.
-    eager, lazy = releases[:3], releases[3:]
-    request = context.get("request")
-    cards = []
-    for part, group in ((f"card-{level}", eager), (f"card-{level}-lazy", lazy)):
-        renders = {r.pk: card(r, lazy=group is lazy) for r in group}
-        if request is None:
-            read_tags(set(renders))
-            cards += [render() for render in renders.values()]
-        else:
-            kept = page_cache.cached_parts(request, renders, part, prepare=read_tags)
-            cards += kept.values()
-    return cards
+    renders = {}
+    for number, release in enumerate(releases, 1):
+        lazy = number > 3
+        renders[release.pk, f"card-{level}{'-lazy' if lazy else ''}"] = card(release, lazy)
+    # The tags are read once, for the whole list, if any card has to be rendered.
+    cards = page_cache.cached_parts(
+        context["request"], renders, prepare=lambda: prefetch_related_objects(releases, "tags")
+    )
+    return list(cards.values())
 
 
 @register.simple_tag
