@@ -508,6 +508,27 @@ def test_a_page_of_results_keeps_the_querysets_prefetching(django_assert_num_que
         assert all(r.rank > 0 for r in page)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_vectors_are_stored_compressed_with_lz4_where_the_server_has_it():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+            "WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL server is built without lz4")
+    long_text = " ".join(f"слово{n} зустріч делегація{n}" for n in range(400))
+    release = texts_release("uk", long_text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(vector) FROM releases_searchdocument "
+            "WHERE release_id = %s",
+            [release.pk],
+        )
+        assert cursor.fetchone()[0] == "lz4"
+    assert list(search(Release.objects.public("uk"), "делегація7", "uk")) == [release]
+
+
 # Rebuilding after an upgrade ----------------------------------------------------------
 
 
