@@ -205,13 +205,32 @@ def document_texts(release, language) -> dict[str, str]:
     }
 
 
-def search_vector():
-    """The weighted ``tsvector`` of a stored document: title A, lead B, the rest C."""
+def search_vector(title="title", lead="lead", body="body"):
+    """The weighted ``tsvector`` of a document: title A, lead B, the rest C.
+
+    Of the stored lemma strings by default; of the lemma strings themselves when given
+    as values (``Value``), so that an INSERT writes the vector at once.
+    """
     return (
-        SearchVector("title", weight="A", config="simple")
-        + SearchVector("lead", weight="B", config="simple")
-        + SearchVector("body", weight="C", config="simple")
+        SearchVector(title, weight="A", config="simple")
+        + SearchVector(lead, weight="B", config="simple")
+        + SearchVector(body, weight="C", config="simple")
     )
+
+
+def new_document(release, language, texts: dict[str, str]):
+    """The search document of ``release`` in ``language``, from its lemma strings.
+
+    On PostgreSQL the vector is made in the INSERT itself and the strings are not kept:
+    they would only double the rows every search reads, and a second pass to turn them
+    into vectors would write every document twice.
+    """
+    from .models import SearchDocument
+
+    if connection.vendor == "postgresql":
+        vector = search_vector(*(Value(texts[name]) for name in ("title", "lead", "body")))
+        return SearchDocument(release=release, language=language, vector=vector)
+    return SearchDocument(release=release, language=language, **texts)
 
 
 def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int:
@@ -219,8 +238,8 @@ def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int
 
     One document per language a release has a title in. Works in batches, each in a fixed
     number of queries however large its releases: one to fetch them, one per related
-    list, one upsert of the documents, one delete of those that no longer apply and, on
-    PostgreSQL, one update of the vectors. ``progress(done, total)`` is called after each
+    list, one upsert of the documents (with their vectors, on PostgreSQL) and one delete
+    of those that no longer apply. ``progress(done, total)`` is called after each
     batch. Returns the number of releases indexed.
     """
     from .models import Release
@@ -254,13 +273,8 @@ def _index_batch(releases):
             if not texts["title"]:
                 without_title.append(release.pk)
                 continue
-            documents.append(
-                SearchDocument(
-                    release=release,
-                    language=language,
-                    **{name: lemma_text(text, language) for name, text in texts.items()},
-                )
-            )
+            lemmas = {name: lemma_text(text, language) for name, text in texts.items()}
+            documents.append(new_document(release, language, lemmas))
         if without_title:
             untitled |= Q(language=language, release__in=without_title)
     SearchDocument.objects.filter(untitled).delete()
@@ -268,19 +282,8 @@ def _index_batch(releases):
         documents,
         update_conflicts=True,
         unique_fields=["release", "language"],
-        update_fields=["title", "lead", "body"],
+        update_fields=["title", "lead", "body", "vector"],
     )
-    if connection.vendor == "postgresql" and documents:
-        make_vectors(SearchDocument.objects.filter(release__in=releases))
-
-
-def make_vectors(documents):
-    """Turn the lemma strings of ``documents`` (a queryset) into their vectors: PostgreSQL.
-
-    One statement. The vector keeps the lemmas; the strings it is made from would only
-    double the rows every search reads, so they are emptied (SET sees the row as it was).
-    """
-    documents.update(vector=search_vector(), title="", lead="", body="")
 
 
 def index_release(release):

@@ -146,7 +146,7 @@ def fill(count: int):
     from django.db import connection, transaction
 
     from releases.models import Block, Release, SearchDocument
-    from releases.search import lemma_text, make_vectors
+    from releases.search import lemma_text, new_document
 
     titles, leads, body = pool()
     rng = random.Random(20250220)
@@ -199,19 +199,20 @@ def fill(count: int):
                 for position, (uk, en) in enumerate(text["paragraphs"], start=1)
             )
             SearchDocument.objects.bulk_create(
-                SearchDocument(
-                    release=release,
-                    language=language,
-                    title=f" {lemma_string(text['title'][column], language)} ",
-                    lead=f" {lemma_string(text['lead'][column], language)} ",
-                    body=" "
-                    + " ".join(lemma_string(p[column], language) for p in text["paragraphs"])
-                    + " ",
+                new_document(
+                    release,
+                    language,
+                    {
+                        "title": f" {lemma_string(text['title'][column], language)} ",
+                        "lead": f" {lemma_string(text['lead'][column], language)} ",
+                        "body": " "
+                        + " ".join(lemma_string(p[column], language) for p in text["paragraphs"])
+                        + " ",
+                    },
                 )
                 for release, text in zip(releases, texts, strict=True)
                 for column, language in enumerate(("uk", "en"))
             )
-            make_vectors(SearchDocument.objects.filter(release__in=releases))
         print(f"\r{first + len(texts)} releases", end="", flush=True)
     with connection.cursor() as cursor:
         for _name, definition in indexes:
