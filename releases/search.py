@@ -34,6 +34,8 @@ queries per batch; ``manage.py rebuild_search_index`` rebuilds them all.
 
 import html
 import re
+import threading
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -46,6 +48,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from releases import limits
+
+from .models import Release, SearchDocument
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAX_QUERY_LENGTH = limits.SEARCH_QUERY
@@ -225,8 +229,6 @@ def new_document(release, language, texts: dict[str, str]):
     they would only double the rows every search reads, and a second pass to turn them
     into vectors would write every document twice.
     """
-    from .models import SearchDocument
-
     if connection.vendor == "postgresql":
         vector = search_vector(*(Value(texts[name]) for name in ("title", "lead", "body")))
         return SearchDocument(release=release, language=language, vector=vector)
@@ -234,7 +236,7 @@ def new_document(release, language, texts: dict[str, str]):
 
 
 def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int:
-    """(Re)build the search documents of ``releases`` (a queryset or an iterable of them).
+    """(Re)build the search documents of ``releases``: a queryset, releases, or their ids.
 
     One document per language a release has a title in. Works in batches, each in a fixed
     number of queries however large its releases: one to fetch them, one per related
@@ -242,12 +244,10 @@ def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int
     of those that no longer apply. ``progress(done, total)`` is called after each
     batch. Returns the number of releases indexed.
     """
-    from .models import Release
-
     if hasattr(releases, "values_list"):
         ids = list(releases.order_by().values_list("pk", flat=True).distinct())
     else:
-        ids = [release.pk for release in releases]
+        ids = [getattr(release, "pk", release) for release in releases]
     ids = sorted(set(ids))
     for start in range(0, len(ids), batch_size):
         batch = (
@@ -263,8 +263,6 @@ def index_releases(releases, batch_size: int = BATCH_SIZE, progress=None) -> int
 
 @transaction.atomic
 def _index_batch(releases):
-    from .models import SearchDocument
-
     documents, untitled = [], Q(pk__in=[])
     for language in LANGUAGES:
         without_title = []
@@ -291,10 +289,43 @@ def index_release(release):
     index_releases([release])
 
 
+# Following saves: the signals (``releases.signals``) call ``follow()`` for every release
+# whose documents a save changes. Inside ``indexing_together()`` (the admin's save of a
+# release with its blocks and tags) they are indexed once, at the end, rather than once
+# per saved row.
+_together = threading.local()
+
+
+def follow(release_ids):
+    """Index these releases now, or at the end of the enclosing ``indexing_together()``."""
+    pending = getattr(_together, "pending", None)
+    if pending is not None:
+        pending.update(release_ids)
+    elif release_ids:
+        index_releases(release_ids)
+
+
+@contextmanager
+def indexing_together():
+    """Index the releases that saves inside this block change once, when it ends.
+
+    Nested blocks join the outermost one. When the block raises, nothing is indexed: its
+    transaction is rolled back.
+    """
+    if getattr(_together, "pending", None) is not None:
+        yield
+        return
+    _together.pending = set()
+    try:
+        yield
+        pending = _together.pending
+    finally:
+        _together.pending = None
+    follow(pending)
+
+
 def index_missing():
     """Index the releases that have no search document yet (after an upgrade, say)."""
-    from .models import Release
-
     return index_releases(Release.objects.filter(search_documents__isnull=True))
 
 
@@ -367,8 +398,6 @@ class SearchResults:
     def ranked(self) -> list[tuple[int, float]]:
         """``(release id, rank)`` of every match kept, best first."""
         if self._ranked is None:
-            from .models import SearchDocument
-
             # One filter() call: every condition on the same document.
             condition, _rank = matching(self.terms, self.language, "search_documents__")
             newest = self.queryset.filter(condition).order_by("-pk").values("pk")

@@ -1,11 +1,11 @@
 """Files follow their records; search documents and completeness follow what they read."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import page_cache
+from . import page_cache, search
 from .models import (
     Block,
     ChangeNote,
@@ -47,19 +47,72 @@ def delete_rendition_file(sender, instance, **kwargs):
     _delete_file_after_commit(instance.file)
 
 
+# Search: a release's documents hold its texts, its blocks' texts and the names of its
+# officials, tags and countries; every save that changes one of them reindexes it
+# (bulk writers, which send no signals, index what they wrote themselves).
+
+
+@receiver(post_save, sender=Release)
+def reindex_release(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.follow([instance.pk])
+
+
+def deleted_with_its_release(origin) -> bool:
+    """Whether a row goes because its release is deleted (then there is nothing to index,
+    and indexing would write a document for a release about to go)."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is Release
+
+
+@receiver(post_save, sender=Block)
+@receiver(post_delete, sender=Block)
+def reindex_release_of_block(sender, instance, raw=False, origin=None, **kwargs):
+    if not (raw or deleted_with_its_release(origin)):
+        search.follow([instance.release_id])
+
+
+@receiver(post_save, sender=TaggedRelease)
+@receiver(post_delete, sender=TaggedRelease)
+def reindex_tagged_release(sender, instance, raw=False, origin=None, **kwargs):
+    if not (raw or deleted_with_its_release(origin)):
+        search.follow([instance.content_object_id])
+
+
 @receiver(post_save, sender=Official)
 @receiver(post_save, sender=Tag)
-def reindex_releases_naming(sender, instance, raw=False, **kwargs):
+def reindex_releases_naming(sender, instance, raw=False, created=False, **kwargs):
     """A renamed official or tag is found under the new name."""
-    from .search import index_releases
-
-    if raw:
+    if raw or created:
         return
     if sender is Official:
         releases = Release.objects.naming(instance)
     else:
         releases = Release.objects.filter(tags=instance)
-    index_releases(releases)
+    search.follow(list(releases.values_list("pk", flat=True)))
+
+
+def releases_of_m2m_change(instance, action, reverse, pk_set) -> list | None:
+    """The releases an officials or countries change concerns, once it is done; else None.
+
+    ``official.releases.clear()`` names no releases afterwards: they are noted before.
+    """
+    if reverse and action == "pre_clear":
+        instance._releases_left = list(instance.releases.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return None
+    if not reverse:
+        return [instance.pk]
+    # Not popped: the search and the completeness receivers both read it.
+    return list(pk_set) if action != "post_clear" else instance.__dict__.get("_releases_left", [])
+
+
+@receiver(m2m_changed, sender=Release.officials.through)
+@receiver(m2m_changed, sender=Release.countries.through)
+def reindex_releases_of_m2m(sender, instance, action, reverse, pk_set, **kwargs):
+    releases = releases_of_m2m_change(instance, action, reverse, pk_set)
+    if releases:
+        search.follow(releases)
 
 
 # Completeness: each release stores complete_in() per language (Release.complete_uk, …).
@@ -96,16 +149,9 @@ def refresh_completeness_of_official_releases(
 
 @receiver(m2m_changed, sender=Release.officials.through)
 def refresh_completeness_of_officials_change(sender, instance, action, reverse, pk_set, **kwargs):
-    if reverse and action == "pre_clear":
-        # official.releases.clear(): note which releases it leaves while that is known.
-        instance._releases_left = list(instance.releases.values_list("pk", flat=True))
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        Release.objects.filter(pk=instance.pk).refresh_completeness()
-    else:
-        pks = pk_set if action != "post_clear" else instance.__dict__.pop("_releases_left", [])
-        Release.objects.filter(pk__in=pks).refresh_completeness()
+    releases = releases_of_m2m_change(instance, action, reverse, pk_set)
+    if releases:
+        Release.objects.filter(pk__in=releases).refresh_completeness()
 
 
 # The page cache: whatever a public page can show starts a new generation of pages.

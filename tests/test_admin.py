@@ -3,8 +3,11 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from releases.models import Official, Photo, Release, Tag
+from releases.models import Official, Photo, Release, SearchDocument, Tag
+from releases.search import search
 
 from .factories import (
     add_paragraph,
@@ -142,6 +145,31 @@ def test_press_officer_creates_a_release_with_blocks_in_order(staff):
     assert list(release.tags.all()) == [tag]
     assert release.slug_uk == "nazva"
     assert release.published_at.hour == 14  # 16:00 in Kyiv is 14:00 UTC in February
+
+
+def test_saving_a_release_in_the_admin_indexes_it_once_with_its_blocks(staff):
+    data = release_form(
+        **management("blocks", total=2),
+        **{
+            "blocks-0-position": "1",
+            "blocks-0-kind": "paragraph",
+            "blocks-0-text_uk": "Говорили про тренажери.",
+            "blocks-0-text_en": "They spoke of simulators.",
+            "blocks-1-position": "2",
+            "blocks-1-kind": "paragraph",
+            "blocks-1-text_uk": "І про шпиталі.",
+            "blocks-1-text_en": "And of hospitals.",
+        },
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        response = staff.post("/admin/releases/release/add/", data)
+    assert response.status_code == 302
+    inserts = [q for q in ctx.captured_queries if 'INTO "releases_searchdocument"' in q["sql"]]
+    assert len(inserts) == 1
+    documents = SearchDocument.objects.filter(release=Release.objects.get())
+    assert {d.language for d in documents} == {"uk", "en"}
+    for word, language in (("тренажер", "uk"), ("шпиталь", "uk"), ("hospital", "en")):
+        assert search(Release.objects.all(), word, language)[:] == [Release.objects.get()]
 
 
 def test_duplicate_slug_is_refused_at_the_slug_field(staff):

@@ -82,7 +82,6 @@ def releases():
             published_at=text["date"],
         )
         add_paragraph(release, uk=text["body"][0], en=text["body"][1])
-        index_release(release)
         made[key] = release
     only_uk = make_release(
         key="drone-makers",
@@ -90,7 +89,6 @@ def releases():
         title_uk="Зустріч із виробниками безпілотників",
         lead_uk="Обговорили потреби війська.",
     )
-    index_release(only_uk)
     made["drone-makers"] = only_uk
     return made
 
@@ -150,13 +148,12 @@ def test_inflected_queries_find_their_releases(client, releases, language, query
 
 def test_matches_in_the_title_rank_above_matches_in_the_text(client, releases):
     # "оборона" is in the title of one release and only in the text of none other; add one.
-    other = make_release(
+    make_release(
         key="mention",
         title_uk="Інша новина",
         lead_uk="Тут лише згадано протиповітряну оборону.",
         published_at=datetime(2025, 6, 1, tzinfo=KYIV),
     )
-    index_release(other)
     _keys, soup = found(client, "протиповітряна оборона")
     titles = [a.get_text() for a in soup.select(".result__title a")]
     assert titles[0] == TEXTS["air-defence"]["title"][0]
@@ -165,12 +162,11 @@ def test_matches_in_the_title_rank_above_matches_in_the_text(client, releases):
 
 def test_equal_matches_put_recent_releases_first(client):
     for year in (2023, 2025, 2024):
-        release = make_release(
+        make_release(
             title_uk=f"Новина {year}",
             lead_uk="Засідання штабу.",
             published_at=datetime(year, 5, 1, tzinfo=KYIV),
         )
-        index_release(release)
     _keys, soup = found(client, "засідання")
     assert [a.get_text() for a in soup.select(".result__title a")] == [
         "Новина 2025",
@@ -225,8 +221,6 @@ def test_search_filters_by_date_tag_country_and_official(client, releases):
     meeting.countries.add(make_country("NO"))
     official = make_official(name_uk="Йон Фредріксен", name_en="Jon Fredriksen")
     add_quote(meeting, official)
-    for release in releases.values():
-        index_release(release)
     assert found(client, "Боєв", tag="mizhnarodne-spivrobitnytstvo")[0] == {"meeting"}
     assert found(client, "Боєв", country="no")[0] == {"meeting"}
     assert found(client, "Боєв", official=official.slug_uk)[0] == {"meeting"}
@@ -246,7 +240,6 @@ def test_bad_dates_are_reported_at_their_field(client, releases):
 def test_renamed_official_is_found_under_the_new_name(client, releases):
     official = make_official(name_uk="Марта Гнатюк", name_en="Marta Hnatiuk")
     releases["drones"].officials.add(official)
-    index_release(releases["drones"])
     assert found(client, "Гнатюк")[0] == {"drones"}
     official.name_uk = "Марта Коваль"
     official.save()
@@ -259,12 +252,11 @@ def test_search_page_costs_the_same_however_many_results(client, releases):
             client.get("/search/", {"q": "засідання"})
         return len(ctx.captured_queries)
 
-    index_release(make_release(title_uk="Засідання 1", lead_uk="Текст."))
+    make_release(title_uk="Засідання 1", lead_uk="Текст.")
     few = queries()
     for n in range(12):
         release = make_release(title_uk=f"Засідання {n + 2}", lead_uk="Текст.")
         add_paragraph(release, uk="Ще одне засідання.")
-        index_release(release)
     assert queries() == few
 
 
@@ -364,7 +356,6 @@ def texts_release(language, text):
         **{f"title_{language}": "Новина" if language == "uk" else "News"},
         **{f"lead_{language}": text},
     )
-    index_release(release)
     return release
 
 
@@ -527,6 +518,66 @@ def test_vectors_are_stored_compressed_with_lz4_where_the_server_has_it():
         )
         assert cursor.fetchone()[0] == "lz4"
     assert list(search(Release.objects.public("uk"), "делегація7", "uk")) == [release]
+
+
+# The index follows saves -----------------------------------------------------------------
+
+
+def finds(query, language="uk"):
+    return list(search(Release.objects.public(language), query, language))
+
+
+def test_a_release_saved_in_code_is_found_under_its_new_title_only():
+    release = make_release(title_uk="Нарада з логістики", lead_uk="Текст.")
+    assert finds("логістика") == [release]
+    release.title_uk = "Нарада з медицини"
+    release.save()
+    assert finds("логістика") == []
+    assert finds("медицина") == [release]
+
+
+def test_a_paragraph_added_changed_or_deleted_in_code_is_followed():
+    release = make_release(title_uk="Новина", lead_uk="Текст.")
+    block = add_paragraph(release, uk="Йшлося про тренажери.")
+    assert finds("тренажер") == [release]
+    block.text_uk = "Йшлося про шпиталі."
+    block.save()
+    assert (finds("тренажер"), finds("шпиталь")) == ([], [release])
+    block.delete()
+    assert finds("шпиталь") == []
+
+
+def test_tags_countries_and_officials_added_or_removed_in_code_are_followed():
+    release = make_release(title_uk="Новина", lead_uk="Текст.")
+    tag = make_tag("Логістика", "Logistics")
+    official = make_official(name_uk="Марта Гнатюк", name_en="Marta Hnatiuk")
+    release.tags.add(tag)
+    release.countries.add(make_country("NO"))
+    release.officials.add(official)
+    assert finds("логістика") == finds("Норвегія") == finds("Гнатюк") == [release]
+    release.tags.remove(tag)
+    official.releases.clear()
+    assert finds("логістика") == finds("Гнатюк") == []
+
+
+def test_deleting_a_release_with_its_blocks_and_tags_leaves_no_document():
+    release = make_release(title_uk="Новина", lead_uk="Текст.")
+    add_paragraph(release, uk="Абзац.")
+    release.tags.add(make_tag())
+    release.delete()
+    assert not SearchDocument.objects.exists()
+
+
+def test_saves_inside_indexing_together_are_indexed_once_at_the_end():
+    with CaptureQueriesContext(connection) as ctx, search_module.indexing_together():
+        release = make_release(title_uk="Новина", lead_uk="Текст.")
+        for n in range(3):
+            add_paragraph(release, uk=f"Абзац про навчання {n}.")
+        release.tags.add(make_tag())
+        assert finds("навчання") == []  # not yet
+    inserts = [q for q in ctx.captured_queries if 'INTO "releases_searchdocument"' in q["sql"]]
+    assert len(inserts) == 1
+    assert finds("навчання") == [release]
 
 
 # Rebuilding after an upgrade ----------------------------------------------------------

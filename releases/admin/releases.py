@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from releases import history, limits, workflow
+from releases import history, limits, search, workflow
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 
@@ -514,7 +514,9 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         return workflow.may_edit(request.user, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
+        # One revision, and one reindexing once the release, its blocks and tags are saved,
+        # both in the revision's transaction.
+        with reversion.create_revision(), search.indexing_together():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_countries import countries as country_list
 
-from releases import limits, page_cache
+from releases import limits, page_cache, search
 from releases.imaging import prepare_photo
 from releases.models import (
     Block,
@@ -230,7 +230,8 @@ class Importer:
         outline = self.read_outline()
         self.total = outline.total
         try:
-            with transaction.atomic():
+            # A renamed official or tag reindexes the releases naming it: once, at the end.
+            with transaction.atomic(), search.indexing_together():
                 self.import_references(outline)
                 if "releases" in outline.sizes:
                     self.import_releases()

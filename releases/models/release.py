@@ -408,14 +408,11 @@ class Release(models.Model):
         return changes
 
     def refresh_text_stamps(self, when=None):
-        """Note, per language, when its texts changed, and reindex the release for search.
+        """Note, per language, when its texts changed.
 
         Call once the blocks are saved: the admin and restores do (the importer does the
         same for a batch of releases at once).
         """
-        from releases.search import index_release
-
-        index_release(self)
         changes = self.text_stamp_changes(when or timezone.now())
         if changes:
             for name, value in changes.items():
