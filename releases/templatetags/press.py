@@ -99,7 +99,7 @@ def social_image(photo):
 @register.filter
 def edits_interface_strings(user):
     """Whether ``user`` may open the interface-string editor."""
-    from releases.translators import can_edit_interface_strings
+    from mod_press.interface_strings.access import can_edit_interface_strings
 
     return can_edit_interface_strings(user)
 
