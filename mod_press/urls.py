@@ -9,10 +9,10 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from mod_press.interface_strings.views import upload_catalogue
 from releases import accounts
 from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
-from releases.translators import upload_catalogue
 from releases.views import official_portrait, photo_rendition, robots_txt
 
 urlpatterns = [

@@ -255,7 +255,7 @@ def test_publish_scheduled_renews_pages(client, story):
 
 
 def test_editing_interface_strings_renews_pages(client, story):
-    from releases.translators import reload_catalogues
+    from mod_press.interface_strings.catalogues import reload_catalogues
 
     read_all(client, ["/en/"])
     reload_catalogues()

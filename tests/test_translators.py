@@ -16,9 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from releases.catalogues import catalogue_problems, markup_problems, placeholder_problems
+from mod_press.interface_strings.catalogues import (
+    catalogue_problems,
+    markup_problems,
+    placeholder_problems,
+    reload_catalogues,
+)
 from releases.roles import PRESS_OFFICER, TRANSLATOR
-from releases.translators import reload_catalogues
 
 from .factories import (
     add_paragraph,
@@ -381,7 +385,7 @@ def test_a_quote_mark_that_would_break_out_of_an_attribute_is_refused():
 
 
 def test_string_editor_empties_a_plural_form_that_adds_markup():
-    from releases.translators import refuse_markup
+    from mod_press.interface_strings.signals import refuse_markup
 
     entry = polib.POEntry(
         msgid="%(counter)s release found.",

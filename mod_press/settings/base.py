@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "taggit",
     "adminsortable2",
     "reversion",
+    # Before rosetta, whose list of catalogues it replaces with one that shows no paths.
+    "mod_press.interface_strings",
     "rosetta",
     "csp",
     # Background work (django-tasks, the backport of Django 6's tasks, with its database
@@ -57,7 +59,7 @@ MIDDLEWARE = [
     "releases.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "releases.translators.CatalogueReloadMiddleware",
+    "mod_press.interface_strings.middleware.CatalogueReloadMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,7 +266,7 @@ REQUEST_MAX_QUERY_STRING_LENGTH = 4096
 REQUEST_MAX_QUERY_PARAMETERS = 50
 
 # Interface strings edited in the browser (django-rosetta), by the Translator group.
-ROSETTA_ACCESS_CONTROL_FUNCTION = "releases.translators.can_edit_interface_strings"
+ROSETTA_ACCESS_CONTROL_FUNCTION = "mod_press.interface_strings.access.can_edit_interface_strings"
 ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False

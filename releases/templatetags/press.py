@@ -96,14 +96,6 @@ def social_image(photo):
     return photo.rendition_url("social", "jpg")
 
 
-@register.filter
-def edits_interface_strings(user):
-    """Whether ``user`` may open the interface-string editor."""
-    from releases.translators import can_edit_interface_strings
-
-    return can_edit_interface_strings(user)
-
-
 @register.simple_tag(takes_context=True)
 def release_cards(context, releases, level=None):
     """The cards of ``releases`` (the first row eager, the rest lazy), as HTML strings.

@@ -12,8 +12,8 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from mod_press.interface_strings.catalogues import catalogue_path
 from releases import page_cache
-from releases.translators import catalogue_path
 
 
 class Command(BaseCommand):

@@ -1,8 +1,27 @@
-"""Checks on the interface-string catalogues that msgfmt alone does not make."""
+"""The site's catalogues: where they are, the checks msgfmt does not make, merging into them."""
 
 import re
+from pathlib import Path
 
 import polib
+from django.conf import settings
+from django.utils.translation.reloader import translation_file_changed
+
+from releases import page_cache
+
+
+def catalogue_path(language: str) -> Path:
+    return Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+
+
+def reload_catalogues():
+    """Forget the translations this process has loaded; they are read again when needed.
+
+    Cached pages carry the old strings, so they are renewed too.
+    """
+    translation_file_changed(sender=None, file_path=Path("django.mo"))
+    page_cache.invalidate()
+
 
 PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
 
@@ -68,3 +87,29 @@ def catalogue_problems(entry, source=None) -> list[str]:
         )
         return placeholder_problems(candidate) + markup_problems(candidate)
     return placeholder_problems(entry) + markup_problems(entry)
+
+
+def merge_catalogue(language: str, uploaded) -> int:
+    """Copy the uploaded translations of strings the catalogue has; return how many changed."""
+    path = catalogue_path(language)
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    incoming = {(e.msgctxt, e.msgid): e for e in uploaded if not e.obsolete}
+    changed = 0
+    for entry in catalogue:
+        new = incoming.get((entry.msgctxt, entry.msgid))
+        if new is None or "fuzzy" in new.flags:
+            continue
+        if entry.msgid_plural:
+            if new.msgstr_plural and new.msgstr_plural != entry.msgstr_plural:
+                entry.msgstr_plural = dict(new.msgstr_plural)
+                changed += 1
+        elif new.msgstr and new.msgstr != entry.msgstr:
+            entry.msgstr = new.msgstr
+            changed += 1
+        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural):
+            entry.flags.remove("fuzzy")
+    if changed:
+        catalogue.save(str(path))
+        catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+        reload_catalogues()
+    return changed
