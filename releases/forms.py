@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from releases.languages import localized
+
 from . import limits, page_cache
 from .models import Country, Official, Release, Tag
 from .text import alphabetical
@@ -152,7 +154,7 @@ class ReleaseFilterForm(forms.Form):
         params = {}
         for name in ("tag", "official"):
             obj = data.get(name)
-            slug = obj and getattr(obj, f"slug_{language}")
+            slug = obj and localized(obj, "slug", language)
             if slug:
                 params[name] = slug
         if data.get("country"):

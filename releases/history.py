@@ -5,7 +5,6 @@ import html
 from datetime import datetime
 
 import reversion
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import formats, timezone
@@ -14,9 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from .models import Block, Release
+from releases.languages import LANGUAGES, localized_names
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+from .models import Block, Release
 
 # What a restore brings back: the words, the pictures and the people. The workflow
 # (status, times, archive) stays as it is now, so restoring never unpublishes a release.
@@ -29,7 +28,7 @@ WORKFLOW_FIELDS = [
     "created_by_id",
     "key",
     "edit_version",
-    *[f"archive_reason_{lang}" for lang in LANGUAGES],
+    *localized_names("archive_reason"),
 ]
 
 COMPARED_FIELDS = [

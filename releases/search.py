@@ -40,7 +40,6 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 import snowballstemmer
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -48,10 +47,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from releases import limits
+from releases.languages import LANGUAGES, localized
 
 from .models import Release, SearchDocument
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAX_QUERY_LENGTH = limits.SEARCH_QUERY
 MAX_TERMS = 8
 MIN_ROOT = 3
@@ -195,16 +194,16 @@ def query_terms(query: str, language: str) -> list[Term]:
 
 def document_texts(release, language) -> dict[str, str]:
     """What a release's search document holds in ``language``: title, lead, the rest."""
-    body = [getattr(b, f"text_{language}") or "" for b in release.blocks.all()]
-    body += [getattr(o, f"name_{language}") or "" for o in release.officials.all()]
+    body = [localized(b, "text", language) or "" for b in release.blocks.all()]
+    body += [localized(o, "name", language) or "" for o in release.officials.all()]
     body += [
-        getattr(b.official, f"name_{language}") or "" for b in release.blocks.all() if b.official
+        localized(b.official, "name", language) or "" for b in release.blocks.all() if b.official
     ]
-    body += [getattr(t, f"name_{language}") or "" for t in release.tags.all()]
+    body += [localized(t, "name", language) or "" for t in release.tags.all()]
     body += [c.name_in(language) for c in release.countries.all()]
     return {
-        "title": getattr(release, f"title_{language}") or "",
-        "lead": getattr(release, f"lead_{language}") or "",
+        "title": localized(release, "title", language) or "",
+        "lead": localized(release, "lead", language) or "",
         "body": " ".join(body),
     }
 
@@ -434,9 +433,9 @@ class SearchResults:
 def snippet(release, query: str, language: str, width: int = 240) -> str:
     """A passage of the release around the first match, with the matches in <mark>."""
     terms = query_terms(query, language)
-    passages = [getattr(release, f"lead_{language}") or ""] + [
+    passages = [localized(release, "lead", language) or ""] + [
         # Stored paragraphs are HTML: back to plain text, then escaped once when marked.
-        html.unescape(TAG_RE.sub("", getattr(b, f"text_{language}") or ""))
+        html.unescape(TAG_RE.sub("", localized(b, "text", language) or ""))
         for b in release.blocks.all()
     ]
     for passage in passages:

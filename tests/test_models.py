@@ -306,3 +306,16 @@ def test_line_breaks_typed_in_a_paragraph_show_on_the_page(client):
     add_paragraph(release, uk="Перший рядок.\nДругий рядок.")
     page = client.get(release.get_absolute_url()).content.decode()
     assert "Перший рядок.<br>Другий рядок." in page
+
+
+def test_language_helpers_name_and_read_the_column_of_each_language():
+    from releases.languages import LANGUAGES, in_each_language, localized, localized_names
+
+    release = make_release(title_uk="Назва", title_en="Title")
+    assert LANGUAGES == ("uk", "en")
+    assert [localized(release, "title", lang) for lang in LANGUAGES] == ["Назва", "Title"]
+    assert in_each_language("title", {"uk": "А", "en": "B"}) == {"title_uk": "А", "title_en": "B"}
+    assert in_each_language("note", "") == {"note_uk": "", "note_en": ""}
+    assert localized_names("title", "lead") == ["title_uk", "title_en", "lead_uk", "lead_en"]
+    with pytest.raises(AttributeError):
+        localized(release, "no_such_field", "uk")

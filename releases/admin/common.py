@@ -1,7 +1,6 @@
 """Helpers shared by the admin modules."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -9,8 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from releases import workflow
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+from releases.languages import LANGUAGES
 
 
 def side_by_side(*fields):

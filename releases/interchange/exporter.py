@@ -6,14 +6,15 @@ from pathlib import Path, PurePosixPath
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from releases.languages import LANGUAGES, localized
 from releases.models import Block, Country, Official, Photo, Position, Release
 
-from .format import FORMAT, LANGUAGES
+from .format import FORMAT
 
 
 def texts(obj, name) -> dict[str, str]:
     """Field ``name`` as the format writes it: only the languages it is written in."""
-    return {lang: value for lang in LANGUAGES if (value := getattr(obj, f"{name}_{lang}"))}
+    return {lang: value for lang in LANGUAGES if (value := localized(obj, name, lang))}
 
 
 def copy_file(field_file, target: Path, relative: str) -> str:

@@ -32,6 +32,7 @@ from django_countries import countries as country_list
 
 from releases import limits, page_cache, search
 from releases.imaging import prepare_photo
+from releases.languages import LANGUAGES, in_each_language, localized, localized_names
 from releases.models import (
     Block,
     ChangeNote,
@@ -50,7 +51,7 @@ from releases.text import make_slug, unique_slug
 from releases.versions import FOLLOW, Snapshot, save_versions, snapshot
 
 from . import document
-from .format import FORMAT, LANGUAGES, STATUSES
+from .format import FORMAT, STATUSES
 
 KINDS = ("countries", "officials", "photos", "tags", "releases")
 # Releases per batch: large enough that a batch costs a few dozen statements, small
@@ -66,11 +67,7 @@ RELEASE_FIELDS = [
     "source_language",
     "archive_mode",
     "hero_photo",
-    *[
-        f"{name}_{lang}"
-        for name in ("title", "lead", "slug", "archive_reason")
-        for lang in LANGUAGES
-    ],
+    *localized_names("title", "lead", "slug", "archive_reason"),
 ]
 # django-modeltranslation keeps the untranslated column as well (the active language's
 # text): a save() writes it, so a bulk update does too.
@@ -87,14 +84,13 @@ SLUG_LENGTH = Release._meta.get_field("slug").max_length
 BLOCK_SIGNATURE = (
     "position",
     "kind",
-    *[f"text_{lang}" for lang in LANGUAGES],
+    *localized_names("text"),
     "official_id",
     "photo_id",
 )
-STAMP_FIELDS = [f"{name}_{lang}" for name in ("text_hash", "text_changed") for lang in LANGUAGES]
+STAMP_FIELDS = localized_names("text_hash", "text_changed")
 POSITION_FIELDS = [
-    *[f"title_{lang}" for lang in LANGUAGES],
-    *[f"organisation_{lang}" for lang in LANGUAGES],
+    *localized_names("title", "organisation"),
     "country_id",
     "start",
     "end",
@@ -530,7 +526,9 @@ class Importer:
                 if tag:
                     break
         if tag is None:
-            tag = Tag(**{f"name_{lang}": names[lang] or None for lang in LANGUAGES})
+            tag = Tag(
+                **in_each_language("name", {lang: names[lang] or None for lang in LANGUAGES})
+            )
             if self.writing:
                 tag.save()
             self.summary.count("created", "tags")
@@ -553,7 +551,7 @@ class Importer:
         if key is None:
             return None
         names = self.texts(where, item, "name", required=True, most=limit(Official, "name"))
-        fields = {f"name_{lang}": names[lang] for lang in LANGUAGES}
+        fields = in_each_language("name", names)
         fields.update(
             {
                 f"slug_{lang}": slug
@@ -572,8 +570,8 @@ class Importer:
                 at, raw, "organisation", most=limit(Position, "organisation")
             )
             values = {
-                **{f"title_{lang}": titles[lang] for lang in LANGUAGES},
-                **{f"organisation_{lang}": organisations[lang] for lang in LANGUAGES},
+                **in_each_language("title", titles),
+                **in_each_language("organisation", organisations),
                 "country_id": country,
                 "start": self.date(f"{at}.start", raw.get("start")),
                 "end": self.date(f"{at}.end", raw.get("end"), required=False),
@@ -784,7 +782,7 @@ class Importer:
                 if name not in ("official", "photo"):
                     self.model_error(f"{where}.{document_name(name)}", messages)
         for lang in LANGUAGES:
-            text = getattr(block, f"text_{lang}")
+            text = localized(block, "text", lang)
             setattr(block, f"text_{lang}", Block.stored_text(kind, text))
         return block
 
@@ -796,7 +794,7 @@ class Importer:
             # A quote has a limit of its own, within the column's (``Block.clean``).
             most = limits.QUOTE if kind == Block.Kind.QUOTE else limit(Block, "text")
             texts = self.texts(where, raw, "text", required=True, most=most)
-            values.update({f"text_{lang}": text for lang, text in texts.items()})
+            values.update(in_each_language("text", texts))
         if kind == Block.Kind.QUOTE and not raw.get("official"):
             self.error(f"{where}.official", "a quote needs the key of the official quoted")
         elif kind == Block.Kind.QUOTE:
@@ -880,17 +878,15 @@ class Importer:
     def settle_release(self, record: ReleaseRecord, release: Release | None, slugs: "SlugBook"):
         """Set the record's values on its release, check them and give it its addresses."""
         record.release = release = release or build(Release, key=record.key)
-        before = {lang: getattr(release, f"slug_{lang}") for lang in LANGUAGES}
+        before = {lang: localized(release, "slug", lang) for lang in LANGUAGES}
         record.changed = assign(release, record.fields)
-        record.changed |= assign(
-            release, {f"slug_{lang}": slug for lang, slug in record.slugs.items()}
-        )
+        record.changed |= assign(release, in_each_language("slug", record.slugs))
         self.validate(record.where, release, exclude=["hero_photo"], validate_unique=False)
         for lang in LANGUAGES:
             slugs.leave(lang, before[lang], record.key)
         for lang in LANGUAGES:
             self.settle_slug(record, lang, slugs)
-            if release.pk and before[lang] and before[lang] != getattr(release, f"slug_{lang}"):
+            if release.pk and before[lang] and before[lang] != localized(release, "slug", lang):
                 record.renamed.append((lang, before[lang]))
                 slugs.history[(lang, before[lang])] = record.key
         for where, lang, slug in record.old_slugs:
@@ -904,11 +900,11 @@ class Importer:
     def settle_slug(self, record: ReleaseRecord, lang: str, slugs: "SlugBook"):
         """Check the address the release has in ``lang``, or make one, as its save() would."""
         release = record.release
-        slug = getattr(release, f"slug_{lang}")
+        slug = localized(release, "slug", lang)
         if slug and not slugs.claim(lang, slug, record.key):
             message = Release._meta.get_field(f"slug_{lang}").error_messages["unique"]
             self.error(f"{record.where}.slug.{lang}", str(message))
-        elif not slug and getattr(release, f"title_{lang}"):
+        elif not slug and localized(release, "title", lang):
             setattr(release, f"slug_{lang}", slugs.make(lang, release, record.key))
             record.changed = True
 
@@ -1017,7 +1013,7 @@ class Importer:
         wanted = {pk: r.notes for pk, r in by_pk.items() if r.notes is not None}
         current = defaultdict(list)
         rows = ChangeNote.objects.filter(release_id__in=set(wanted) & existing).values_list(
-            "release_id", "created_at", *[f"note_{lang}" for lang in LANGUAGES]
+            "release_id", "created_at", *localized_names("note")
         )
         for release_id, at, *texts in rows:
             current[release_id].append((at, tuple(texts)))
@@ -1027,7 +1023,7 @@ class Importer:
             ChangeNote(
                 release_id=pk,
                 created_at=at,
-                **{f"note_{lang}": text for lang, text in zip(LANGUAGES, texts, strict=True)},
+                **in_each_language("note", dict(zip(LANGUAGES, texts, strict=True))),
             )
             for pk in changed
             for at, texts in wanted[pk]
@@ -1147,7 +1143,7 @@ class SlugBook:
 
     def make(self, lang, release, key) -> str:
         base = self.bases.get((lang, key)) or make_slug(
-            getattr(release, f"title_{lang}"), lang, SLUG_LENGTH
+            localized(release, "title", lang), lang, SLUG_LENGTH
         )
 
         def taken(candidate):

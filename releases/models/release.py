@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from releases import limits
+from releases.languages import LANGUAGES, localized, localized_names
 from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
 
 from .people import Country, Official
 from .photos import Photo
 from .slugs import fill_translated_slugs, translated_url
 from .tags import TaggedRelease
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def _filled(field: str) -> Q:
@@ -323,7 +322,7 @@ class Release(models.Model):
     def save(self, *args, **kwargs):
         for lang in LANGUAGES:
             for field in ("title", "lead"):
-                value = getattr(self, f"{field}_{lang}")
+                value = localized(self, field, lang)
                 if value:
                     setattr(self, f"{field}_{lang}", value.strip())
         fill_translated_slugs(self, "title")
@@ -335,9 +334,7 @@ class Release(models.Model):
             self.published_at = timezone.now()
         self.edit_version += 1
         old_slugs = (
-            Release.objects.filter(pk=self.pk)
-            .values(*[f"slug_{lang}" for lang in LANGUAGES])
-            .first()
+            Release.objects.filter(pk=self.pk).values(*localized_names("slug")).first()
             if self.pk
             else None
         )
@@ -385,7 +382,7 @@ class Release(models.Model):
 
         ``blocks``, the release's blocks in order, spare a query when they are at hand.
         """
-        parts = [getattr(self, f"title_{language}") or "", getattr(self, f"lead_{language}") or ""]
+        parts = [localized(self, "title", language) or "", localized(self, "lead", language) or ""]
         if blocks is None:
             texts = (
                 Block.objects.filter(release=self)
@@ -393,7 +390,7 @@ class Release(models.Model):
                 .values_list(f"text_{language}", flat=True)
             )
         else:
-            texts = [getattr(block, f"text_{language}") for block in blocks]
+            texts = [localized(block, "text", language) for block in blocks]
         parts += [text or "" for text in texts]
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
@@ -402,7 +399,7 @@ class Release(models.Model):
         changes = {}
         for lang in LANGUAGES:
             digest = self.text_fingerprint(lang, blocks)
-            if digest != getattr(self, f"text_hash_{lang}"):
+            if digest != localized(self, "text_hash", lang):
                 changes[f"text_hash_{lang}"] = digest
                 changes[f"text_changed_{lang}"] = when
         return changes
@@ -426,8 +423,8 @@ class Release(models.Model):
             return self.TranslationStatus.SOURCE
         if not self.is_complete_in(language):
             return self.TranslationStatus.MISSING
-        source = getattr(self, f"text_changed_{self.source_language}")
-        translated = getattr(self, f"text_changed_{language}")
+        source = localized(self, "text_changed", self.source_language)
+        translated = localized(self, "text_changed", language)
         if source and translated and source > translated:
             return self.TranslationStatus.OUTDATED
         return self.TranslationStatus.UP_TO_DATE
@@ -443,10 +440,10 @@ class Release(models.Model):
     def clean(self):
         errors = {}
         if self.status in self.LIVE_STATUSES:
-            if not any(getattr(self, f"title_{lang}") for lang in LANGUAGES):
+            if not any(localized(self, "title", lang) for lang in LANGUAGES):
                 errors["title_uk"] = _("A published release needs a title.")
             for lang in LANGUAGES:
-                if getattr(self, f"title_{lang}") and not getattr(self, f"lead_{lang}"):
+                if localized(self, "title", lang) and not localized(self, "lead", lang):
                     errors[f"lead_{lang}"] = _(
                         "A published release needs a lead in every language it has a title in."
                     )
@@ -529,7 +526,7 @@ class Block(models.Model):
     def save(self, *args, **kwargs):
         for lang in LANGUAGES:
             setattr(
-                self, f"text_{lang}", self.stored_text(self.kind, getattr(self, f"text_{lang}"))
+                self, f"text_{lang}", self.stored_text(self.kind, localized(self, "text", lang))
             )
         if self.kind != self.Kind.QUOTE:
             self.official = None
@@ -547,7 +544,7 @@ class Block(models.Model):
         if self.kind == self.Kind.PHOTO and not self.photo_id:
             errors["photo"] = _("Choose the photo to show.")
         if self.kind in self.TEXT_KINDS:
-            texts = {lang: (getattr(self, f"text_{lang}") or "").strip() for lang in LANGUAGES}
+            texts = {lang: (localized(self, "text", lang) or "").strip() for lang in LANGUAGES}
             if not any(texts.values()):
                 errors["text_uk"] = _("Write the text in at least one language.")
             for lang, text in texts.items():
@@ -689,7 +686,7 @@ class PreviewLink(models.Model):
         """The full address to share, in each language the release is written in."""
         result = {}
         for lang in LANGUAGES:
-            if not getattr(self.release, f"title_{lang}"):
+            if not localized(self.release, "title", lang):
                 continue
             with translation.override(lang):
                 result[lang] = settings.SITE_URL + self.get_absolute_url()

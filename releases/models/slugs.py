@@ -1,10 +1,8 @@
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from releases.languages import LANGUAGES, localized
 from releases.text import make_slug, unique_slug
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def fill_translated_slugs(instance, source: str, max_length: int = 120):
@@ -15,7 +13,7 @@ def fill_translated_slugs(instance, source: str, max_length: int = 120):
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     for lang in LANGUAGES:
         field = f"slug_{lang}"
-        text = getattr(instance, f"{source}_{lang}")
+        text = localized(instance, source, lang)
         if text and not getattr(instance, field):
 
             def taken(candidate, field=field):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from releases import limits
+from releases.languages import LANGUAGES, localized
 
 from .slugs import fill_translated_slugs, translated_url
 
@@ -41,7 +42,7 @@ class Tag(TagBase):
         constraints = [
             models.UniqueConstraint(fields=[f"{field}_{code}"], name=f"tag_{field}_{code}_unique")
             for field in ("name", "slug")
-            for code, _name in settings.LANGUAGES
+            for code in LANGUAGES
         ]
 
     def __str__(self):
@@ -53,7 +54,7 @@ class Tag(TagBase):
         models.Model.save(self, *args, **kwargs)
 
     def clean(self):
-        if not any(getattr(self, f"name_{code}") for code, _name in settings.LANGUAGES):
+        if not any(localized(self, "name", code) for code in LANGUAGES):
             raise ValidationError({f"name_{settings.LANGUAGE_CODE}": _("A tag needs a name.")})
 
     def get_absolute_url(self):
