@@ -139,11 +139,23 @@ class AtomMixin:
         return self.description(obj)
 
 
-class TagFeed(ReleaseFeed):
-    def get_object(self, request, slug):
-        lang = translation.get_language()
-        tags = Tag.objects.used_in(Release.objects.published())
-        return get_object_or_404(tags, **{f"slug_{lang}": slug})
+class SubjectFeed(ReleaseFeed):
+    """The latest releases about one tag, country or official, found by its address.
+
+    A subject has a feed while a published release shows it, as it has a page.
+    """
+
+    url_kwarg = "slug"
+
+    def subjects(self, published):
+        """What ``published`` releases show of this feed's kind."""
+        raise NotImplementedError
+
+    def find(self, subjects, key):
+        return get_object_or_404(subjects, **{f"slug_{translation.get_language()}": key})
+
+    def get_object(self, request, **kwargs):
+        return self.find(self.subjects(Release.objects.published()), kwargs[self.url_kwarg])
 
     def title(self, obj):
         return f"{plain(obj.name)} · {super().title(obj)}"
@@ -151,41 +163,36 @@ class TagFeed(ReleaseFeed):
     def link(self, obj):
         return obj.get_absolute_url()
 
-    def releases(self, obj):
-        return Release.objects.public().filter(tags=obj)
+
+class TagFeed(SubjectFeed):
+    def subjects(self, published):
+        return Tag.objects.used_in(published)
+
+    def releases(self, tag):
+        return super().releases(tag).filter(tags=tag)
 
 
-class CountryFeed(ReleaseFeed):
-    def get_object(self, request, code):
+class CountryFeed(SubjectFeed):
+    url_kwarg = "code"
+
+    def subjects(self, published):
+        return Country.objects.filter(releases__in=published).distinct()
+
+    def find(self, countries, code):
         if code != code.lower():
             raise Http404
-        countries = Country.objects.filter(releases__in=Release.objects.published()).distinct()
         return get_object_or_404(countries, code=code.upper())
 
-    def title(self, obj):
-        return f"{plain(obj.name)} · {super().title(obj)}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def releases(self, obj):
-        return Release.objects.public().filter(countries=obj)
+    def releases(self, country):
+        return super().releases(country).filter(countries=country)
 
 
-class OfficialFeed(ReleaseFeed):
-    def get_object(self, request, slug):
-        lang = translation.get_language()
-        officials = Official.objects.named_in(Release.objects.published())
-        return get_object_or_404(officials, **{f"slug_{lang}": slug})
+class OfficialFeed(SubjectFeed):
+    def subjects(self, published):
+        return Official.objects.named_in(published)
 
-    def title(self, obj):
-        return f"{plain(obj.name)} · {super().title(obj)}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def releases(self, obj):
-        return Release.objects.public().naming(obj)
+    def releases(self, official):
+        return super().releases(official).naming(official)
 
 
 class AtomReleaseFeed(AtomMixin, ReleaseFeed):

@@ -46,53 +46,57 @@ class ReleaseSitemap(TranslatedSitemap):
         return item.updated_at
 
 
-class NamedSitemap(TranslatedSitemap):
+class ShownSitemap(TranslatedSitemap):
+    """Officials, tags and countries: listed while a published release shows them, last
+    modified when one of their releases last changed."""
+
+    # From an item to the update time of its releases.
+    releases_updated_at = "releases__updated_at"
+    ordering = "pk"
+
+    def shown_by(self, published):
+        """The items ``published`` releases show."""
+        raise NotImplementedError
+
+    def items(self):
+        return (
+            self.shown_by(Release.objects.published())
+            .annotate(lastmod=Max(self.releases_updated_at))
+            .order_by(self.ordering)
+        )
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
+class NamedSitemap(ShownSitemap):
     """Officials and tags: listed in each language they are named in."""
 
     def exists_in(self, item, language):
         return bool(getattr(item, f"slug_{language}") and getattr(item, f"name_{language}"))
 
-    def lastmod(self, item):
-        return item.lastmod
-
 
 class OfficialSitemap(NamedSitemap):
     changefreq = "monthly"
 
-    def items(self):
-        published = Release.objects.published()
-        return (
-            Official.objects.named_in(published)
-            .annotate(lastmod=Max("releases__updated_at"))
-            .order_by("pk")
-        )
+    def shown_by(self, published):
+        return Official.objects.named_in(published)
 
 
 class TagSitemap(NamedSitemap):
     changefreq = "weekly"
+    releases_updated_at = "tagged_releases__content_object__updated_at"
 
-    def items(self):
-        published = Release.objects.published()
-        return (
-            Tag.objects.used_in(published)
-            .annotate(lastmod=Max("tagged_releases__content_object__updated_at"))
-            .order_by("pk")
-        )
+    def shown_by(self, published):
+        return Tag.objects.used_in(published)
 
 
-class CountrySitemap(TranslatedSitemap):
+class CountrySitemap(ShownSitemap):
     changefreq = "weekly"
+    ordering = "code"
 
-    def items(self):
-        return (
-            Country.objects.filter(releases__in=Release.objects.published())
-            .annotate(lastmod=Max("releases__updated_at"))
-            .distinct()
-            .order_by("code")
-        )
-
-    def lastmod(self, item):
-        return item.lastmod
+    def shown_by(self, published):
+        return Country.objects.filter(releases__in=published).distinct()
 
 
 SITEMAPS = {

@@ -124,18 +124,6 @@ class TranslationsMixin:
         return context
 
 
-def object_urls(obj, available, method="get_absolute_url") -> dict[str, str | None]:
-    """``obj.get_absolute_url()`` in each language where ``available`` says it exists."""
-    urls = {}
-    for lang in LANGUAGES:
-        if available.get(lang):
-            with translation.override(lang):
-                urls[lang] = getattr(obj, method)()
-        else:
-            urls[lang] = None
-    return urls
-
-
 class SlugInAnyLanguageMixin:
     """Finds an object by its slug in any language.
 
@@ -144,6 +132,8 @@ class SlugInAnyLanguageMixin:
     """
 
     slug_url_kwarg = "slug"
+    # The method of the object that gives this page's address in the active language.
+    url_method = "get_absolute_url"
 
     def find_object(self, queryset):
         slug, lang = self.kwargs[self.slug_url_kwarg], translation.get_language()
@@ -177,11 +167,14 @@ class SlugInAnyLanguageMixin:
         return self.render_to_response(context)
 
     def canonical_url(self):
-        return self.object.get_absolute_url()
+        return getattr(self.object, self.url_method)()
 
     def get_translation_urls(self):
-        available = {lang: self.exists_in(self.object, lang) for lang in LANGUAGES}
-        return object_urls(self.object, available)
+        urls = {}
+        for lang in LANGUAGES:
+            with translation.override(lang):
+                urls[lang] = self.canonical_url() if self.exists_in(self.object, lang) else None
+        return urls
 
     def render_unavailable(self):
         """The page for an object that exists, but not in the active language yet."""
@@ -198,34 +191,15 @@ class SlugInAnyLanguageMixin:
         return render(self.request, "releases/unavailable.html", context)
 
 
-class HomeView(TranslationsMixin, TemplateView):
-    template_name = "releases/home.html"
-    latest_count = 6
+class QueryFormMixin:
+    """A list chosen by a form in the address (filters, a search). Its other pages and
+    its versions in the other languages keep what was asked."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = list(release_cards(Release.objects.public())[: self.latest_count])
-        return context
-
-
-class ReleaseListView(TranslationsMixin, ListView):
-    template_name = "releases/release_list.html"
-    context_object_name = "releases"
-
-    def get_paginate_by(self, queryset):
-        return settings.RELEASES_PER_PAGE  # read per request: tests and settings may change it
+    form_class = None
 
     def get(self, request, *args, **kwargs):
-        self.form = ReleaseFilterForm(request.GET or None)
+        self.form = self.form_class(request.GET or None)
         return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.form.filter(release_cards(Release.objects.public()))
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # Counting the whole archive once per change of content is enough.
-        key = f"release-count:{translation.get_language()}{self.form.query_string_in('uk')}"
-        return RememberedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows the nearest page instead of
@@ -243,6 +217,33 @@ class ReleaseListView(TranslationsMixin, ListView):
         context["form"] = self.form
         context["page_query"] = self.form.query_string_in(translation.get_language())
         return context
+
+
+class HomeView(TranslationsMixin, TemplateView):
+    template_name = "releases/home.html"
+    latest_count = 6
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = list(release_cards(Release.objects.public())[: self.latest_count])
+        return context
+
+
+class ReleaseListView(QueryFormMixin, TranslationsMixin, ListView):
+    template_name = "releases/release_list.html"
+    context_object_name = "releases"
+    form_class = ReleaseFilterForm
+
+    def get_paginate_by(self, queryset):
+        return settings.RELEASES_PER_PAGE  # read per request: tests and settings may change it
+
+    def get_queryset(self):
+        return self.form.filter(release_cards(Release.objects.public()))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Counting the whole archive once per change of content is enough.
+        key = f"release-count:{translation.get_language()}{self.form.query_string_in('uk')}"
+        return RememberedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
 
 def release_page_prefetches():
@@ -349,16 +350,13 @@ def not_for_the_public(response):
     return response
 
 
-class SearchView(TranslationsMixin, ListView):
+class SearchView(QueryFormMixin, TranslationsMixin, ListView):
     """Search over the releases public in the page's language."""
 
     template_name = "releases/search.html"
     context_object_name = "results"
+    form_class = SearchForm
     paginate_by = 10
-
-    def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET or None)
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         query = self.form.query
@@ -370,24 +368,16 @@ class SearchView(TranslationsMixin, ListView):
         )
         return search(public, query, lang)
 
-    paginate_queryset = ReleaseListView.paginate_queryset
-
-    def get_translation_urls(self):
-        base = super().get_translation_urls()
-        return {lang: base[lang] + self.form.query_string_in(lang) for lang in LANGUAGES}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query, lang = self.form.query, translation.get_language()
         for release in context["results"]:
             release.snippet = snippet(release, query, lang)
         context.update(
-            form=self.form,
             query=query,
             shortened=len(query) > MAX_QUERY_LENGTH,
             result_limit=MAX_RESULTS,
             query_limit=MAX_QUERY_LENGTH,
-            page_query=self.form.query_string_in(lang),
         )
         return context
 
@@ -504,21 +494,15 @@ class ParallelView(ReleaseDetailView):
 
     template_name = "releases/release_parallel.html"
     shows_article = False
+    url_method = "get_parallel_url"
 
     def exists_in(self, obj, language):
         return all(obj.is_complete_in(lang) for lang in LANGUAGES)
-
-    def canonical_url(self):
-        return self.object.get_parallel_url()
 
     def render_unavailable(self):
         # Without both versions there is nothing to set side by side: the release's own
         # address, in this language, says what there is.
         return HttpResponseRedirect(reverse("releases:detail", kwargs=self.kwargs))
-
-    def get_translation_urls(self):
-        available = {lang: self.exists_in(self.object, lang) for lang in LANGUAGES}
-        return object_urls(self.object, available, method="get_parallel_url")
 
     def get_queryset(self):
         return release_page_queryset(super().get_queryset())

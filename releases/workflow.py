@@ -24,45 +24,113 @@ Status = Release.Status
 
 @dataclass(frozen=True)
 class Transition:
+    """One step of the workflow: from which statuses, to which, and with whose permission.
+
+    A step that needs more of the release (a time, a comment, a reason) says so in
+    ``check``; one that changes more than the status does it in ``run``.
+    """
+
     name: str
     label: str
     sources: tuple
     target: str
     permission: str
 
+    def allowed(self, user, release) -> bool:
+        status = release.status if release.pk else Status.DRAFT
+        return status in self.sources and user.has_perm(self.permission)
+
+    def check(self, release, now) -> dict:
+        """What ``release`` lacks for this step, as errors by field."""
+        return {}
+
+    def run(self, release, user, now):
+        audit.record_when_saved(release, user, self.name, self.audit_details(release))
+        release.status = self.target
+
+    def audit_details(self, release) -> dict:
+        return {"from": release.status, "to": self.target}
+
+
+class Submit(Transition):
+    def run(self, release, user, now):
+        # The editor's comment was on the version sent back; this one is reviewed afresh.
+        release.review_comment = ""
+        super().run(release, user, now)
+
+
+class Publish(Transition):
+    def run(self, release, user, now):
+        if release.published_at is None or release.published_at > now:
+            release.published_at = now
+        super().run(release, user, now)
+
+
+class Schedule(Transition):
+    def check(self, release, now):
+        if not release.published_at or release.published_at <= now:
+            return {
+                "published_at": _("A scheduled release needs a publication time in the future.")
+            }
+        return {}
+
+
+class Reject(Transition):
+    def check(self, release, now):
+        if not release.review_comment.strip():
+            return {"review_comment": _("Tell the author what to change.")}
+        return {}
+
+    def audit_details(self, release):
+        return {**super().audit_details(release), "comment": release.review_comment}
+
+
+class Archive(Transition):
+    def check(self, release, now):
+        if not release.archive_mode:
+            return {"archive_mode": _("Choose what happens to the page once archived.")}
+        if release.archive_mode != Release.ArchiveMode.NOTICE:
+            return {}
+        # Readers of each language the release is public in see the reason.
+        return {
+            f"archive_reason_{code}": _("Give the reason shown with the notice.")
+            for code, _name in settings.LANGUAGES
+            if release.is_complete_in(code) and not getattr(release, f"archive_reason_{code}")
+        }
+
 
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition(
+        Submit(
             "submit",
             _("Send for review"),
             (Status.DRAFT,),
             Status.IN_REVIEW,
             "releases.change_release",
         ),
-        Transition(
+        Publish(
             "publish",
             _("Publish now"),
             (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED),
             Status.PUBLISHED,
             "releases.publish_release",
         ),
-        Transition(
+        Schedule(
             "schedule",
             _("Schedule for the publication time"),
             (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED),
             Status.SCHEDULED,
             "releases.publish_release",
         ),
-        Transition(
+        Reject(
             "reject",
             _("Send back to the author for changes"),
             (Status.IN_REVIEW, Status.SCHEDULED),
             Status.DRAFT,
             "releases.publish_release",
         ),
-        Transition(
+        Archive(
             "archive",
             _("Archive"),
             (Status.PUBLISHED, Status.SCHEDULED),
@@ -82,8 +150,7 @@ TRANSITIONS = {
 
 def available(user, release) -> list[Transition]:
     """The transitions ``user`` may apply to ``release`` in its current state."""
-    status = release.status if release.pk else Status.DRAFT
-    return [t for t in TRANSITIONS.values() if status in t.sources and user.has_perm(t.permission)]
+    return [t for t in TRANSITIONS.values() if t.allowed(user, release)]
 
 
 def is_editor(user) -> bool:
@@ -175,33 +242,11 @@ def may_change_shared(user, obj) -> bool:
 def apply(release, name: str, user, *, now=None):
     """Move ``release`` by transition ``name``, or raise if ``user`` may not or it cannot."""
     transition = TRANSITIONS.get(name)
-    if transition is None or transition not in available(user, release):
+    if transition is None or not transition.allowed(user, release):
         raise PermissionDenied(_("You may not do this with this release."))
     now = now or timezone.now()
-    errors = {}
-    if transition.name == "schedule" and (not release.published_at or release.published_at <= now):
-        errors["published_at"] = _("A scheduled release needs a publication time in the future.")
-    if transition.name == "publish" and (
-        release.published_at is None or release.published_at > now
-    ):
-        release.published_at = now
-    if transition.name == "reject" and not release.review_comment.strip():
-        errors["review_comment"] = _("Tell the author what to change.")
-    if transition.name == "archive":
-        if not release.archive_mode:
-            errors["archive_mode"] = _("Choose what happens to the page once archived.")
-        elif release.archive_mode == Release.ArchiveMode.NOTICE:
-            # Readers of each language the release is public in see the reason.
-            for code, _name in settings.LANGUAGES:
-                if release.is_complete_in(code) and not getattr(release, f"archive_reason_{code}"):
-                    errors[f"archive_reason_{code}"] = _("Give the reason shown with the notice.")
+    errors = transition.check(release, now)
     if errors:
         raise ValidationError(errors)
-    if transition.name == "submit":
-        release.review_comment = ""
-    details = {"from": release.status, "to": transition.target}
-    if transition.name == "reject":
-        details["comment"] = release.review_comment
-    audit.record_when_saved(release, user, transition.name, details)
-    release.status = transition.target
+    transition.run(release, user, now)
     return transition

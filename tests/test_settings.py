@@ -6,22 +6,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The start of a script run by ``python -c`` with the settings loaded.
+SETUP = "import django; django.setup(); "
+PRODUCTION = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@db/press"}
 
 
-def load_production_settings(**variables):
+def run_python(*args, settings="prod", env_file="/nonexistent/.env", **variables):
+    """``python *args`` in the project folder, in a process whose environment holds only
+    ``variables`` and the settings module: what a deployment sets, nothing of this run's."""
     env = {
         "PATH": os.environ["PATH"],
-        "ENV_FILE": "/nonexistent/.env",
-        "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+        "ENV_FILE": env_file,
+        "DJANGO_SETTINGS_MODULE": f"mod_press.settings.{settings}",
         **variables,
     }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+
+
+def load_production_settings(**variables):
+    return run_python("-c", SETUP + "print('started')", **variables)
 
 
 @pytest.mark.parametrize(
@@ -46,23 +51,13 @@ def test_production_starts_when_configured():
 
 
 def test_photos_go_to_object_storage_when_a_bucket_is_configured():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.core.files.storage import storages;"
-            "s = storages['default']; print(type(s).__name__, s.bucket_name)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.dev",
-            "S3_BUCKET": "press-photos",
-            "S3_ENDPOINT_URL": "http://127.0.0.1:9000",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-c",
+        SETUP + "from django.core.files.storage import storages;"
+        "s = storages['default']; print(type(s).__name__, s.bucket_name)",
+        settings="dev",
+        S3_BUCKET="press-photos",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "press-photos"]
@@ -78,21 +73,12 @@ def test_healthcheck_passes_when_the_site_answers(db, capsys):
 def test_development_server_ignores_an_empty_secret_in_a_compose_env_file(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("SECRET_KEY=\nALLOWED_HOSTS=press.example.gov.ua\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            "print(bool(settings.SECRET_KEY), '127.0.0.1' in settings.ALLOWED_HOSTS)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": str(env_file),
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.dev",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-c",
+        SETUP + "from django.conf import settings;"
+        "print(bool(settings.SECRET_KEY), '127.0.0.1' in settings.ALLOWED_HOSTS)",
+        settings="dev",
+        env_file=str(env_file),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
@@ -105,47 +91,22 @@ def test_production_redirects_to_https_and_sends_hsts_by_default():
         ALLOWED_HOSTS="press.example",
     )
     assert result.returncode == 0
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s;"
-            "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://u@db/press",
-        },
-        capture_output=True,
-        text=True,
+    check = run_python(
+        "-c",
+        SETUP + "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)",
+        **PRODUCTION,
     )
     assert check.stdout.split() == ["True", "31536000", "True"]
 
 
 def production_database_settings(**variables):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            "db = settings.DATABASES['default'];"
-            "print(db['CONN_MAX_AGE'], db['OPTIONS'].get('pool'))",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://u@db/press",
-            **variables,
-        },
-        capture_output=True,
-        text=True,
+    return run_python(
+        "-c",
+        SETUP + "from django.conf import settings;"
+        "db = settings.DATABASES['default'];"
+        "print(db['CONN_MAX_AGE'], db['OPTIONS'].get('pool'))",
+        **{**PRODUCTION, **variables},
     )
 
 
@@ -174,45 +135,26 @@ def test_production_pool_serves_queries_on_postgresql(db):
         f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or '127.0.0.1'}:"
         f"{params['PORT'] or 5432}/{params['NAME']}"
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.db import connection;"
-            "c = connection.cursor(); c.execute('SELECT 1');"
-            "print(c.fetchone()[0], type(connection.pool).__name__, connection.pool.max_size)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": url,
-            "DB_POOL_MAX_SIZE": "3",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-c",
+        SETUP + "from django.db import connection;"
+        "c = connection.cursor(); c.execute('SELECT 1');"
+        "print(c.fetchone()[0], type(connection.pool).__name__, connection.pool.max_size)",
+        **{**PRODUCTION, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": "3"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", "ConnectionPool", "3"]
 
 
 def deploy_check(**variables):
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
+    return run_python(
+        *["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{
             "SECRET_KEY": "k8Jq-2vR_x9Lw4Zt7Pn3Bd6Hs1Fm5Yc0Ge8Ua2Ki4Ox7Vb9Np3Tr6Wl1Qz5Dj",
             "DATABASE_URL": "postgres://u@db/press",
             "ALLOWED_HOSTS": "press.example.gov.ua",
             **variables,
         },
-        capture_output=True,
-        text=True,
     )
 
 
@@ -238,26 +180,13 @@ def test_deploy_check_asks_for_a_decision_on_subdomains_and_preload_by_default()
 
 
 def test_hsts_leaves_subdomains_and_the_preload_list_alone_unless_told():
-    script = (
-        "import django; django.setup(); from django.conf import settings as s;"
+    script = SETUP + (
+        "from django.conf import settings as s;"
         "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
     )
-    env = {
-        "PATH": os.environ["PATH"],
-        "ENV_FILE": "/nonexistent/.env",
-        "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
-        "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": "postgres://u@db/press",
-    }
-    default = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    default = run_python("-c", script, **PRODUCTION)
     assert default.stdout.split() == ["31536000", "False", "False"], default.stderr
-    told = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**env, "HSTS_INCLUDE_SUBDOMAINS": "true", "HSTS_PRELOAD": "true"},
-        capture_output=True,
-        text=True,
+    told = run_python(
+        "-c", script, **PRODUCTION, HSTS_INCLUDE_SUBDOMAINS="true", HSTS_PRELOAD="true"
     )
     assert told.stdout.split() == ["31536000", "True", "True"], told.stderr

@@ -344,6 +344,67 @@ def translation_filter(language):
     )
 
 
+# What each role sees of a release --------------------------------------------------------
+# Which fields each part of the page holds; get_readonly_fields then says what is editable.
+
+TEXTS = (None, {"fields": (*side_by_side("title", "lead"), "loaded_edit_version")})
+PUBLICATION = (
+    _("Publication"),
+    {"fields": (("status", "transition"), ("published_at", "source_language"), "review_comment")},
+)
+MAJOR_UPDATE = (
+    _("Major update"),
+    {
+        "fields": ("major_update", tuple(f"change_note_{lang}" for lang in LANGUAGES)),
+        "classes": ["collapse"],
+    },
+)
+ARCHIVE = (
+    _("Archive"),
+    {
+        "fields": (("archive_mode", "archive_target"), *side_by_side("archive_reason")),
+        "classes": ["collapse"],
+    },
+)
+MATERIAL = (
+    _("Photo, people and topics"),
+    {"fields": ("hero_photo", "officials", "countries", "tags")},
+)
+ADDRESSES = (_("Addresses"), {"fields": (*side_by_side("slug"), "key")})
+RECORD = (
+    _("Record"),
+    {
+        "fields": (
+            ("created_by", "created_at"),
+            ("updated_by", "updated_at"),
+            "translation_summary",
+        ),
+        "classes": ["collapse"],
+    },
+)
+
+PRESS_OFFICER_FIELDSETS = (TEXTS, PUBLICATION, MATERIAL, ADDRESSES, RECORD)
+# The major update part only while the release is public (may_note_a_major_update).
+EDITOR_FIELDSETS = (TEXTS, PUBLICATION, MAJOR_UPDATE, ARCHIVE, MATERIAL, ADDRESSES, RECORD)
+# Translators see the texts, the addresses and the status; no workflow.
+TRANSLATOR_FIELDSETS = (
+    TEXTS,
+    (_("Publication"), {"fields": (("status", "published_at"), "source_language")}),
+    (_("Addresses"), {"fields": side_by_side("slug")}),
+)
+# Whoever may not change the release: the record as it is, without the controls of an edit.
+READ_ONLY_FIELDSETS = (
+    (None, {"fields": side_by_side("title", "lead")}),
+    (
+        _("Publication"),
+        {"fields": (("status", "published_at"), "source_language", "review_comment")},
+    ),
+    MATERIAL,
+    ADDRESSES,
+    RECORD,
+)
+
+
 # The release admin -------------------------------------------------------------------------
 
 
@@ -366,82 +427,19 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
     class Media:
         js = ["js/admin-open-errors.js"]
 
-    # Which fields each part of the page holds; roles then decide what is editable.
     def get_fieldsets(self, request, obj=None):
         user = request.user
-        fieldsets = [
-            (None, {"fields": (*side_by_side("title", "lead"), "loaded_edit_version")}),
-            (
-                _("Publication"),
-                {
-                    "fields": (
-                        ("status", "transition"),
-                        ("published_at", "source_language"),
-                        "review_comment",
-                    )
-                },
-            ),
-        ]
-        if may_note_a_major_update(user, obj):
-            fieldsets.append(
-                (
-                    _("Major update"),
-                    {
-                        "fields": (
-                            "major_update",
-                            tuple(f"change_note_{lang}" for lang in LANGUAGES),
-                        ),
-                        "classes": ["collapse"],
-                    },
-                )
-            )
-        if user.has_perm("releases.archive_release"):
-            fieldsets.append(
-                (
-                    _("Archive"),
-                    {
-                        "fields": (
-                            ("archive_mode", "archive_target"),
-                            *side_by_side("archive_reason"),
-                        ),
-                        "classes": ["collapse"],
-                    },
-                )
-            )
-        fieldsets += [
-            (
-                _("Photo, people and topics"),
-                {"fields": ("hero_photo", "officials", "countries", "tags")},
-            ),
-            (_("Addresses"), {"fields": (*side_by_side("slug"), "key")}),
-            (
-                _("Record"),
-                {
-                    "fields": (
-                        ("created_by", "created_at"),
-                        ("updated_by", "updated_at"),
-                        "translation_summary",
-                    ),
-                    "classes": ["collapse"],
-                },
-            ),
-        ]
         if obj and not workflow.may_edit(user, obj):
-            # Read only: the record as it is, without the controls of an edit.
-            fieldsets[0] = (None, {"fields": side_by_side("title", "lead")})
-            fieldsets[1] = (
-                _("Publication"),
-                {"fields": (("status", "published_at"), "source_language", "review_comment")},
-            )
-            return fieldsets
-        if workflow.is_translator_only(user):
-            # Translators see the texts, the addresses and the status; no workflow.
-            return [
-                fieldsets[0],
-                (_("Publication"), {"fields": (("status", "published_at"), "source_language")}),
-                (_("Addresses"), {"fields": side_by_side("slug")}),
-            ]
-        return fieldsets
+            layout = READ_ONLY_FIELDSETS
+        elif workflow.is_translator_only(user):
+            layout = TRANSLATOR_FIELDSETS
+        elif workflow.is_editor(user):
+            layout = EDITOR_FIELDSETS
+        else:
+            layout = PRESS_OFFICER_FIELDSETS
+        if may_note_a_major_update(user, obj):
+            return list(layout)
+        return [fieldset for fieldset in layout if fieldset is not MAJOR_UPDATE]
 
     def get_readonly_fields(self, request, obj=None):
         always = [
