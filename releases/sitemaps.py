@@ -1,13 +1,12 @@
 """Sitemaps: every public page in each language it exists in, with its alternates."""
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Country, Official, Release, Tag
+from releases.languages import LANGUAGES, localized
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+from .models import Country, Official, Release, Tag
 
 
 class TranslatedSitemap(Sitemap):
@@ -40,7 +39,7 @@ class ReleaseSitemap(TranslatedSitemap):
         return Release.objects.published().order_by("-published_at", "pk")
 
     def exists_in(self, item, language):
-        return getattr(item, f"complete_{language}")
+        return localized(item, "complete", language)
 
     def lastmod(self, item):
         return item.updated_at
@@ -73,7 +72,7 @@ class NamedSitemap(ShownSitemap):
     """Officials and tags: listed in each language they are named in."""
 
     def exists_in(self, item, language):
-        return bool(getattr(item, f"slug_{language}") and getattr(item, f"name_{language}"))
+        return bool(localized(item, "slug", language) and localized(item, "name", language))
 
 
 class OfficialSitemap(NamedSitemap):

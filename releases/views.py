@@ -34,6 +34,8 @@ from django.utils.functional import cached_property
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
+from releases.languages import LANGUAGES, localized
+
 from . import media, page_cache
 from .forms import ReleaseFilterForm, SearchForm
 from .models import (
@@ -50,8 +52,6 @@ from .models import (
 from .models.photos import CONTENT_TYPES, FORMATS, is_rendition_spec
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search, snippet
 from .text import alphabetical
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def positions_prefetch(prefix=""):
@@ -154,14 +154,14 @@ class SlugInAnyLanguageMixin:
 
     def exists_in(self, obj, language) -> bool:
         """Officials and tags exist in a language once named in it (releases override)."""
-        return bool(getattr(obj, f"name_{language}") and getattr(obj, f"slug_{language}"))
+        return bool(localized(obj, "name", language) and localized(obj, "slug", language))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         lang = translation.get_language()
         if not self.exists_in(self.object, lang):
             return self.render_unavailable()
-        if getattr(self.object, f"slug_{lang}") != self.kwargs[self.slug_url_kwarg]:
+        if localized(self.object, "slug", lang) != self.kwargs[self.slug_url_kwarg]:
             return HttpResponsePermanentRedirect(self.canonical_url())
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
@@ -292,7 +292,7 @@ def release_article(request, context, *, cacheable: bool) -> dict:
 def release_context(release):
     """What every page of a release needs besides the release itself."""
     lang = translation.get_language()
-    notes = [n for n in release.change_notes.all() if getattr(n, f"note_{lang}")]
+    notes = [n for n in release.change_notes.all() if localized(n, "note", lang)]
     return {
         "officials": [(o, o.position_on(release.date)) for o in release.officials.all()],
         "countries": sorted(release.countries.all(), key=lambda c: alphabetical(c.name)),
@@ -424,7 +424,7 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
                 return HttpResponsePermanentRedirect(target.get_absolute_url())
             return HttpResponsePermanentRedirect(reverse("releases:list"))
         is_public = release.is_live or release.status == Release.Status.ARCHIVED
-        if self.staff_preview and not getattr(release, f"title_{lang}"):
+        if self.staff_preview and not localized(release, "title", lang):
             # Nothing written in this language yet: say so rather than show an empty page.
             return not_for_the_public(self.render_unavailable())
         if not (is_public and self.exists_in(release, lang)) and self.staff_preview:
@@ -432,7 +432,7 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
             return not_for_the_public(self.render_to_response(context))
         if not self.exists_in(release, lang):
             return self.render_unavailable()
-        if getattr(release, f"slug_{lang}") != self.kwargs[self.slug_url_kwarg]:
+        if localized(release, "slug", lang) != self.kwargs[self.slug_url_kwarg]:
             return HttpResponsePermanentRedirect(self.canonical_url())
         return self.render_to_response(self.get_context_data(object=release))
 
@@ -463,7 +463,7 @@ class PreviewLinkView(TemplateView):
             response = render(request, "releases/preview_invalid.html", status=404)
             return not_for_the_public(response)
         release = release_page_queryset(Release.objects.filter(pk=link.release_id)).get()
-        written = [code for code in LANGUAGES if getattr(release, f"title_{code}")]
+        written = [code for code in LANGUAGES if localized(release, "title", code)]
         if translation.get_language() not in written:
             with translation.override(written[0] if written else LANGUAGES[0]):
                 other = request.build_absolute_uri(reverse("releases:preview", args=[token]))

@@ -10,11 +10,12 @@ name appears in every release that uses it, so changing it changes what they app
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from releases.languages import LANGUAGES, localized
 
 from . import audit
 from .models import Block, Country, Official, Photo, Position, Release, Tag
@@ -94,8 +95,8 @@ class Archive(Transition):
         # Readers of each language the release is public in see the reason.
         return {
             f"archive_reason_{code}": _("Give the reason shown with the notice.")
-            for code, _name in settings.LANGUAGES
-            if release.is_complete_in(code) and not getattr(release, f"archive_reason_{code}")
+            for code in LANGUAGES
+            if release.is_complete_in(code) and not localized(release, "archive_reason", code)
         }
 
 

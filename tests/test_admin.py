@@ -318,3 +318,16 @@ def test_tags_named_only_in_ukrainian_can_be_added_from_the_english_admin(staff)
         response = staff.post("/en/admin/releases/tag/add/", {"name_uk": name, "name_en": ""})
         assert response.status_code == 302
     assert Tag.objects.filter(name_en__isnull=True).count() == 2
+
+
+def test_the_release_form_and_list_filters_cover_every_language():
+    from django.contrib.admin import site
+
+    from releases.admin.releases import ReleaseAdminForm
+    from releases.languages import LANGUAGES
+
+    assert all(f"change_note_{lang}" in ReleaseAdminForm.base_fields for lang in LANGUAGES)
+    filters = site._registry[Release].list_filter
+    assert {f.parameter_name for f in filters if hasattr(f, "language")} == {
+        f"translation_{lang}" for lang in LANGUAGES
+    }

@@ -423,7 +423,9 @@ QUERY_BUDGET = {
     "tag": 3,
     "country": 4,
     "photo": 2,
-    "search": 5,
+    # The releases are indexed as they are saved: the search finds them, ranks them and
+    # shows a page of them.
+    "search": 7,
     "feed": 2,
 }
 

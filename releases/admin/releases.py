@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from releases import history, limits, search, workflow
+from releases.languages import localized_name, localized_names
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 
@@ -279,21 +280,21 @@ class ReleaseFormBase(forms.ModelForm):
             self._update_errors(error)
 
 
-# One change note field per language, declared so that the admin's fieldsets may name them.
-ReleaseAdminForm = type(
-    "ReleaseAdminForm",
-    (ReleaseFormBase,),
-    {
-        f"change_note_{lang}": forms.CharField(
-            label=_("what changed [%(language)s]") % {"language": lang},
-            required=False,
-            # Checked, not a maxlength that would cut a pasted note short.
-            validators=[MaxLengthValidator(limits.CHANGE_NOTE)],
-            widget=forms.Textarea(attrs={"rows": 2}),
-        )
-        for lang in LANGUAGES
-    },
-)
+def change_note_field(language):
+    return forms.CharField(
+        label=_("what changed [%(language)s]") % {"language": language},
+        required=False,
+        # Checked, not a maxlength that would cut a pasted note short.
+        validators=[MaxLengthValidator(limits.CHANGE_NOTE)],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReleaseAdminForm(ReleaseFormBase):
+    """The release form with one change note per language (see ``MAJOR_UPDATE``)."""
+
+    change_note_uk = change_note_field("uk")
+    change_note_en = change_note_field("en")
 
 
 # Translation status ------------------------------------------------------------------------
@@ -322,7 +323,11 @@ def translation_status_q(language, status) -> Q:
     for source in LANGUAGES:
         if source != language:
             outdated |= Q(source_language=source) & Q(
-                **{f"text_changed_{source}__gt": F(f"text_changed_{language}")}
+                **{
+                    f"{localized_name('text_changed', source)}__gt": F(
+                        localized_name("text_changed", language)
+                    )
+                }
             )
     complete = Q(**{completeness_field(language): True})
     if status == Status.MISSING:
@@ -332,16 +337,16 @@ def translation_status_q(language, status) -> Q:
     return not_original & complete & ~outdated
 
 
-def translation_filter(language):
-    return type(
-        f"TranslationStatus{language.title()}Filter",
-        (TranslationStatusFilter,),
-        {
-            "language": language,
-            "title": _("translation [%(language)s]") % {"language": language},
-            "parameter_name": f"translation_{language}",
-        },
-    )
+class UkrainianTranslationFilter(TranslationStatusFilter):
+    language = "uk"
+    title = _("translation [%(language)s]") % {"language": "uk"}
+    parameter_name = "translation_uk"
+
+
+class EnglishTranslationFilter(TranslationStatusFilter):
+    language = "en"
+    title = _("translation [%(language)s]") % {"language": "en"}
+    parameter_name = "translation_en"
 
 
 # What each role sees of a release --------------------------------------------------------
@@ -355,7 +360,7 @@ PUBLICATION = (
 MAJOR_UPDATE = (
     _("Major update"),
     {
-        "fields": ("major_update", tuple(f"change_note_{lang}" for lang in LANGUAGES)),
+        "fields": ("major_update", tuple(localized_names("change_note"))),
         "classes": ["collapse"],
     },
 )
@@ -414,7 +419,8 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "status", "published_at", "languages", "hero"]
     list_filter = [
         "status",
-        *[translation_filter(lang) for lang in LANGUAGES],
+        UkrainianTranslationFilter,
+        EnglishTranslationFilter,
         ("published_at", admin.DateFieldListFilter),
         "countries",
         "tags",
@@ -469,7 +475,7 @@ class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
         form.user = request.user
         if not may_note_a_major_update(request.user, obj):
             # Not shown, so not accepted either: a forged field is simply not there.
-            for name in ("major_update", *(f"change_note_{lang}" for lang in LANGUAGES)):
+            for name in ("major_update", *localized_names("change_note")):
                 form.base_fields.pop(name, None)
         return form
 
