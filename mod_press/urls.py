@@ -10,10 +10,11 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from releases import accounts
+from releases.photos.views import photo_rendition
 from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
 from releases.translators import upload_catalogue
-from releases.views import official_portrait, photo_rendition, robots_txt
+from releases.views import official_portrait, robots_txt
 
 urlpatterns = [
     # Language-neutral: the same image serves both language versions.

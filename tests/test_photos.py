@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from releases.imaging import prepare_photo
 from releases.models import Photo, Release, Rendition
+from releases.photos.imaging import prepare_photo
 
 from . import images
 from .factories import add_photo_block, jpeg_bytes, make_photo, make_release

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from releases import limits
+from releases.photos.models import delete_after_commit
 
-from .photos import delete_after_commit
 from .slugs import fill_translated_slugs, translated_url
 
 

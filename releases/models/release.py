@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from releases import limits
+from releases.photos.models import Photo
 from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
 
 from .people import Country, Official
-from .photos import Photo
 from .slugs import fill_translated_slugs, translated_url
 from .tags import TaggedRelease
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from releases.models import Photo, Rendition
-from releases.models.photos import FORMATS
+from releases.photos.models import FORMATS
 
 
 class Command(BaseCommand):

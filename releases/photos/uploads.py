@@ -1,11 +1,17 @@
-"""Batch uploads of photos: received by the request, taken through the gate by the worker.
+"""Photo uploads: no more kept than the limit, and batches processed by the worker.
 
-The request (``receive``) streams each file into the private ``uploads`` storage,
-records it as queued and enqueues a task, all in one transaction, and returns: no image
-is decoded while a gunicorn worker waits. The worker (``process``) reads the file, checks
-its fingerprint against the library, runs ``releases.imaging.prepare_photo`` and stores
-the photo under the next free code. ``recover`` takes back what a worker that died left
-behind: it is run every minute by the scheduler and before each file.
+Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE and in a temporary
+file beyond: without a limit there, a 400 MB file posted to a photo form would fill that
+much disk before the form could refuse it. nginx's client_max_body_size caps the request
+in production; ``PhotoSizeLimitUploadHandler`` caps what the app keeps whatever is in
+front of it.
+
+The request of a batch (``receive``) streams each file into the private ``uploads``
+storage, records it as queued and enqueues a task, all in one transaction, and returns:
+no image is decoded while a gunicorn worker waits. The worker (``process``) reads the
+file, checks its fingerprint against the library, runs ``imaging.prepare_photo`` and
+stores the photo under the next free code. ``recover`` takes back what a worker that died
+left behind: it is run every minute by the scheduler and before each file.
 """
 
 import hashlib
@@ -17,13 +23,14 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from releases.imaging import prepare_photo
-from releases.models import Photo, PhotoUpload
+from .imaging import prepare_photo
+from .models import Photo, PhotoUpload
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,42 @@ def in_every_language(message, **params) -> dict:
         with translation.override(language):
             texts[language] = str(message(**params) if callable(message) else message % params)
     return texts
+
+
+# The size limit ------------------------------------------------------------------------
+
+# The admin views that take photos: the photo form and the batch upload.
+PHOTO_UPLOAD_VIEWS = {
+    "admin:releases_photo_add",
+    "admin:releases_photo_change",
+    "admin:releases_photo_upload",
+}
+
+
+class PhotoSizeLimitUploadHandler(FileUploadHandler):
+    """Keeps no more of each photo than one byte past ``PHOTO_MAX_UPLOAD_BYTES``.
+
+    It comes first among the upload handlers and passes the chunks of a file on to the
+    next ones until the file is past the limit, then drops the rest. The file the form
+    receives is then one byte too large: it is refused by its size, with the usual
+    message at its field, before anything reads it (``imaging.check_size``).
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        match = getattr(request, "resolver_match", None)
+        limited = match is not None and match.view_name in PHOTO_UPLOAD_VIEWS
+        self.keep = settings.PHOTO_MAX_UPLOAD_BYTES + 1 if limited else None
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.keep is None or start + len(raw_data) <= self.keep:
+            return raw_data
+        if start >= self.keep:
+            return None  # nothing of this chunk reaches the handlers that store it
+        return raw_data[: self.keep - start]
+
+    def file_complete(self, file_size):
+        return None  # the next handler returns the file it stored
 
 
 # The request ---------------------------------------------------------------------------
