@@ -11,6 +11,7 @@ in an app's own modules is wired from there: ``releases.models`` re-exports the 
 - ``admin.py``: the photo library in the admin, with batch upload;
 - ``views.py``: renditions and originals, for whoever may see them.
 
-The commands ``regenerate_renditions`` and ``recover_photo_uploads`` stay in
-``releases/management/commands/``, where Django finds commands.
+Django finds tag libraries and commands only in an app's own folders: the ``picture``
+tag is in ``releases/templatetags/photos.py``, and the commands ``regenerate_renditions``
+and ``recover_photo_uploads`` are in ``releases/management/commands/``.
 """
