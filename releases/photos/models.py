@@ -19,6 +19,7 @@ import threading
 from datetime import timedelta
 from functools import cache
 from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -317,18 +318,26 @@ class Photo(models.Model):
             f"renditions/{self.code}/{self.rendition_version}-{spec}-{width}x{height}.{extension}"
         )
 
-    def rendition_url(self, spec: str, extension: str) -> str:
+    def rendition_url(self, spec: str, extension: str, preview: str = "") -> str:
+        """The address of rendition ``spec``; with ``preview``, the token of a preview link,
+        for the reviewer who holds it to see a photo that is not public yet."""
         url = rendition_address(get_script_prefix()).format(
             code=self.code, spec=spec, ext=extension
         )
-        return f"{url}?v={self.rendition_version}"
+        query = {"v": self.rendition_version}
+        if preview:
+            query["preview"] = preview
+        # A signed token's parts are joined by colons, which a query may carry as they are.
+        return f"{url}?{urlencode(query, safe=':')}"
 
-    def srcset(self, extension: str) -> str:
-        return ", ".join(f"{self.rendition_url(f'w{w}', extension)} {w}w" for w in self.widths())
-
-    def crop_srcset(self, extension: str, *specs: str) -> str:
+    def srcset(self, extension: str, preview: str = "") -> str:
         return ", ".join(
-            f"{self.rendition_url(spec, extension)} {settings.PHOTO_CROPS[spec][0]}w"
+            f"{self.rendition_url(f'w{w}', extension, preview)} {w}w" for w in self.widths()
+        )
+
+    def crop_srcset(self, extension: str, *specs: str, preview: str = "") -> str:
+        return ", ".join(
+            f"{self.rendition_url(spec, extension, preview)} {settings.PHOTO_CROPS[spec][0]}w"
             for spec in specs
         )
 
