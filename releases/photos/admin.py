@@ -62,11 +62,7 @@ class PhotoAdminForm(forms.ModelForm):
         upload = cleaned.get("image")
         prepared = getattr(upload, "prepared", None)
         if prepared:
-            twin = (
-                Photo.objects.filter(source_sha256=prepared.source_sha256)
-                .exclude(pk=self.instance.pk)
-                .first()
-            )
+            twin = Photo.objects.exclude(pk=self.instance.pk).twin_of(prepared.source_sha256)
             if twin:
                 self.add_error("image", duplicate_message(twin))
         return cleaned

@@ -147,6 +147,10 @@ class PhotoQuerySet(models.QuerySet):
             models.Q(hero_of__in=published) | models.Q(blocks__release__in=published)
         ).distinct()
 
+    def twin_of(self, sha256: str) -> "Photo | None":
+        """The photo stored from the same uploaded file, known by its fingerprint."""
+        return self.filter(source_sha256=sha256).first() if sha256 else None
+
     def next_code(self, prefix: str) -> str:
         """The next free code with ``prefix``: jrs-5106 after jrs-5105."""
         pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
@@ -263,20 +267,17 @@ class Photo(models.Model):
             self.credit_uk = self.credit_en = prepared.artist
 
     def clean(self):
-        if self.source_sha256:
-            twin = (
-                Photo.objects.filter(source_sha256=self.source_sha256).exclude(pk=self.pk).first()
+        twin = Photo.objects.exclude(pk=self.pk).twin_of(self.source_sha256)
+        if twin:
+            raise ValidationError(
+                {
+                    "image": ValidationError(
+                        _("This image is already in the library as %(code)s."),
+                        code="duplicate",
+                        params={"code": twin.code},
+                    )
+                }
             )
-            if twin:
-                raise ValidationError(
-                    {
-                        "image": ValidationError(
-                            _("This image is already in the library as %(code)s."),
-                            code="duplicate",
-                            params={"code": twin.code},
-                        )
-                    }
-                )
 
     @property
     def download_name(self) -> str:

@@ -212,7 +212,7 @@ def run_gate_and_store(record) -> str:
         data = incoming.read()
     fingerprint = hashlib.sha256(data).hexdigest()
     # The same file again is known by its fingerprint before any pixel is decoded.
-    twin = Photo.objects.filter(source_sha256=fingerprint).first()
+    twin = Photo.objects.twin_of(fingerprint)
     if twin:
         return finish_duplicate(record, twin)
     with translation.override(settings.LANGUAGE_CODE):
@@ -287,7 +287,7 @@ def store(record, prepared) -> str:
                 current.attempts != record.attempts
             ):
                 return current.state  # taken back by recovery; that attempt decides
-            twin = Photo.objects.filter(source_sha256=prepared.source_sha256).first()
+            twin = Photo.objects.twin_of(prepared.source_sha256)
             if twin:
                 return finish_duplicate(record, twin)
             photo = Photo(
