@@ -604,7 +604,7 @@ class PhotoDetailView(TranslationsMixin, DetailView):
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return Photo.objects.published()
+        return Photo.objects.on_record()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

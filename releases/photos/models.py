@@ -138,13 +138,13 @@ def drawing_lock():
 
 
 class PhotoQuerySet(models.QuerySet):
-    def published(self):
-        """Photos that a public release shows (live or archived), in any language."""
+    def on_record(self):
+        """Photos that a release on record shows (live or archived), in any language."""
         from releases.models import Release
 
-        published = Release.objects.on_record()
+        on_record = Release.objects.on_record()
         return self.filter(
-            models.Q(hero_of__in=published) | models.Q(blocks__release__in=published)
+            models.Q(hero_of__in=on_record) | models.Q(blocks__release__in=on_record)
         ).distinct()
 
     def twin_of(self, sha256: str) -> "Photo | None":

@@ -33,7 +33,7 @@ def visible_photo(request, code, *, preview=False) -> tuple[Photo, bool]:
     photos and, where ``preview`` allows it, for the holder of a preview link of a release
     that shows it. Otherwise a 404, the same as for a code that does not exist.
     """
-    photo = Photo.objects.published().filter(code=code).first()
+    photo = Photo.objects.on_record().filter(code=code).first()
     if photo is not None:
         return photo, True
     if request.user.has_perm("releases.view_photo"):
