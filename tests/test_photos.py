@@ -58,7 +58,7 @@ def test_png_text_chunks_are_removed():
 
 
 def test_colour_profile_is_converted_to_srgb_and_dropped():
-    prepared = prepare_photo("print.jpg", images.jpeg_in_adobe_rgb())
+    prepared = prepare_photo("print.jpg", images.jpeg_with_lab_profile())
     clean = opened(prepared.content)
     assert "icc_profile" not in clean.info
 
