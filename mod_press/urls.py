@@ -11,9 +11,10 @@ from django.views.static import serve
 
 from mod_press.interface_strings.views import upload_catalogue
 from releases import accounts
+from releases.photos.views import photo_rendition
 from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
-from releases.views import official_portrait, photo_rendition, robots_txt
+from releases.views import official_portrait, robots_txt
 
 urlpatterns = [
     # Language-neutral: the same image serves both language versions.

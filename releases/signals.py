@@ -19,7 +19,7 @@ from .models import (
     Tag,
     TaggedRelease,
 )
-from .models.photos import delete_after_commit
+from .photos.models import delete_after_commit
 
 
 def _delete_file_after_commit(field_file):

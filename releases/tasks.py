@@ -1,11 +1,9 @@
-"""Background tasks, run by ``manage.py db_worker`` (django-tasks' database backend)."""
+"""Background tasks, run by ``manage.py db_worker`` (django-tasks' database backend).
 
-from django_tasks import task
+Each task lives with the work it does; this module names them all in one place, and
+keeps the path under which tasks queued by earlier versions were stored.
+"""
 
-from releases import uploads
+from releases.photos.uploads import process_photo_upload
 
-
-@task()
-def process_photo_upload(upload_id: int) -> str:
-    """Take one file of a batch upload through the photo gate (``releases.uploads``)."""
-    return uploads.process(upload_id)
+__all__ = ["process_photo_upload"]

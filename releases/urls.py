@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .photos.views import photo_download
 
 app_name = "releases"
 
@@ -23,5 +24,5 @@ urlpatterns = [
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("photos/<slug:code>/", views.PhotoDetailView.as_view(), name="photo"),
-    path("photos/<slug:code>/download/", views.photo_download, name="photo_download"),
+    path("photos/<slug:code>/download/", photo_download, name="photo_download"),
 ]

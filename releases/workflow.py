@@ -208,7 +208,7 @@ def shown_by_releases_in_editors_hands(obj) -> bool:
         shown = Photo.objects.filter(
             Q(pk__in=releases.values("hero_photo"))
             | Q(pk__in=Block.objects.filter(release__in=releases).values("photo"))
-            | Q(pk__in=Photo.objects.published().values("pk"))
+            | Q(pk__in=Photo.objects.on_record().values("pk"))
         )
     elif isinstance(obj, Position):
         return shown_by_releases_in_editors_hands(obj.official)

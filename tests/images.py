@@ -38,8 +38,8 @@ def png_with_text_chunk() -> bytes:
     return buffer.getvalue()
 
 
-def jpeg_in_adobe_rgb() -> bytes:
-    """A JPEG with a non-sRGB colour profile embedded."""
+def jpeg_with_lab_profile() -> bytes:
+    """A JPEG with a LAB colour profile embedded: anything but sRGB."""
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB"))
     image = Image.new("RGB", (20, 20), "#808080")
     buffer = io.BytesIO()

@@ -32,7 +32,7 @@ SITE_DATA = textwrap.dedent(
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from PIL import Image
-    from releases.imaging import prepare_photo
+    from releases.photos.imaging import prepare_photo
     from releases.models import Photo, PreviewLink
     from tests.factories import make_release
 

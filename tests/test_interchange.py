@@ -238,7 +238,7 @@ def public_urls():
             urls += [
                 o.get_absolute_url() for o in Official.objects.exclude(**{f"slug_{lang}": None})
             ]
-            urls += [p.get_absolute_url() for p in Photo.objects.published()]
+            urls += [p.get_absolute_url() for p in Photo.objects.on_record()]
             urls += [
                 c.get_absolute_url()
                 for c in Country.objects.filter(releases__isnull=False).distinct()

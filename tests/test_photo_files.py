@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from PIL import Image
 
-from releases.imaging import prepare_photo
 from releases.models import Official, Photo, PreviewLink, Release, Rendition
+from releases.photos.imaging import prepare_photo
 from releases.roles import EDITOR
 
 from . import images

@@ -24,9 +24,9 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from releases import uploads
-from releases.imaging import prepare_photo
 from releases.models import Photo, PhotoUpload
+from releases.photos import uploads
+from releases.photos.imaging import prepare_photo
 
 from . import images
 from .factories import jpeg_bytes, make_photo

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from releases.imaging import prepare_photo
 from releases.models import Photo, Release, Rendition
+from releases.photos.imaging import prepare_photo
 
 from . import images
 from .factories import add_photo_block, jpeg_bytes, make_photo, make_release
@@ -58,7 +58,7 @@ def test_png_text_chunks_are_removed():
 
 
 def test_colour_profile_is_converted_to_srgb_and_dropped():
-    prepared = prepare_photo("print.jpg", images.jpeg_in_adobe_rgb())
+    prepared = prepare_photo("print.jpg", images.jpeg_with_lab_profile())
     clean = opened(prepared.content)
     assert "icc_profile" not in clean.info
 

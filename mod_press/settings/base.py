@@ -255,7 +255,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file
 # beyond; the first handler stops keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
-    "releases.upload_limits.PhotoSizeLimitUploadHandler",
+    "releases.photos.uploads.PhotoSizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

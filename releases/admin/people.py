@@ -12,9 +12,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from releases import workflow
 from releases.models import Country, Official, Position
+from releases.photos.admin import PhotoFileField
 
 from .common import CheckedFileInput, SharedMaterialAdmin, side_by_side
-from .photos import PhotoFileField
 
 
 class PositionInline(TranslationTabularInline):

@@ -31,7 +31,6 @@ from django.utils.translation import gettext
 from django_countries import countries as country_list
 
 from releases import limits, page_cache, search
-from releases.imaging import prepare_photo
 from releases.languages import LANGUAGES, in_each_language, localized, localized_names
 from releases.models import (
     Block,
@@ -46,6 +45,7 @@ from releases.models import (
     TaggedRelease,
 )
 from releases.models.release import completeness_field
+from releases.photos.imaging import prepare_photo
 from releases.search import index_releases
 from releases.text import make_slug, unique_slug
 from releases.versions import FOLLOW, Snapshot, save_versions, snapshot

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import releases.models.photos
+import releases.photos.models
 from django.db import migrations, models
 
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='photo',
             name='image',
-            field=models.ImageField(height_field='height', upload_to=releases.models.photos.photo_upload_to, verbose_name='image', width_field='width'),
+            field=models.ImageField(height_field='height', upload_to=releases.photos.models.photo_upload_to, verbose_name='image', width_field='width'),
         ),
         migrations.CreateModel(
             name='Rendition',

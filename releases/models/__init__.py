@@ -1,6 +1,8 @@
+# The photo library keeps its models with the rest of it; Django looks for them here.
+from releases.photos.models import Photo, PhotoUpload, Rendition
+
 from .audit import AuditEvent
 from .people import Country, Official, Position
-from .photos import Photo, Rendition
 from .release import (
     Block,
     ChangeNote,
@@ -11,7 +13,6 @@ from .release import (
 )
 from .search import SearchDocument
 from .tags import Tag, TaggedRelease
-from .uploads import PhotoUpload
 
 __all__ = [
     "AuditEvent",

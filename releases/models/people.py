@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -10,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from releases import limits
+from releases.photos.models import delete_after_commit
 
-from .photos import delete_after_commit
 from .slugs import fill_translated_slugs, translated_url
 
 
@@ -48,8 +49,9 @@ class Country(models.Model):
 class OfficialQuerySet(models.QuerySet):
     def named_in(self, releases):
         """Officials that ``releases`` list or quote."""
-        from .release import Block, Release
-
+        # By name: the release model imports this module.
+        Release = apps.get_model("releases", "Release")
+        Block = apps.get_model("releases", "Block")
         listed = Release.officials.through.objects.filter(release__in=releases)
         quoted = Block.objects.filter(release__in=releases, official__isnull=False)
         # Two subqueries, not one join of both paths: that join multiplies the rows.

@@ -15,10 +15,10 @@ from taggit.managers import TaggableManager
 
 from releases import limits
 from releases.languages import LANGUAGES, localized, localized_names
+from releases.photos.models import Photo
 from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
 
 from .people import Country, Official
-from .photos import Photo
 from .slugs import fill_translated_slugs, translated_url
 from .tags import TaggedRelease
 

@@ -39,7 +39,7 @@ def photograph(fmt: str) -> bytes:
 
 def first_requests(client, photo) -> list[tuple[str, float]]:
     """Time the first request of every rendition of ``photo``; (spec.ext, seconds)."""
-    from releases.models.photos import FORMATS
+    from releases.photos.models import FORMATS
 
     photo.renditions.all().delete()
     timings = []
@@ -74,9 +74,9 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
-    from releases.imaging import prepare_photo
     from releases.models import Photo, Release
-    from releases.models.photos import working_long_side
+    from releases.photos.imaging import prepare_photo
+    from releases.photos.models import working_long_side
 
     call_command("migrate", verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")

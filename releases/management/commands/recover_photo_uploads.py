@@ -8,8 +8,8 @@ The scheduler service runs this every minute; the worker also runs it before eac
 
 from django.core.management.base import BaseCommand
 
-from releases import uploads
 from releases.models import PhotoUpload
+from releases.photos import uploads
 
 
 class Command(BaseCommand):

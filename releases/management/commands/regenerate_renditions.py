@@ -1,14 +1,16 @@
 """Throw away every photo rendition and draw them all again, e.g. after a change of sizes.
 
 Photos stored before working copies existed get theirs first (``--working-copies-only``
-does only that, and keeps the renditions: the step to run after upgrading).
+does only that, and keeps the renditions: the step to run after upgrading). The work is
+in ``releases.photos.renditions``.
 """
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from releases.models import Photo, Rendition
-from releases.models.photos import FORMATS
+from releases.models import Rendition
+from releases.photos import renditions
+
+from ._progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -26,49 +28,40 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        photos = list(Photo.objects.exclude(image=""))
+        photos = renditions.photos_with_files()
+        copies_only = options["working_copies_only"]
         if options["dry_run"]:
-            count = sum(len(p.all_rendition_specs()) * len(FORMATS) for p in photos)
             needing = sum(p.needs_working_copy for p in photos)
+            count = renditions.renditions_to_draw(photos)
             self.stdout.write(
                 f"Would make the missing working copies of {needing} large photos"
                 + (
                     ""
-                    if options["working_copies_only"]
+                    if copies_only
                     else f", delete {Rendition.objects.count()} renditions and make {count}"
                 )
                 + f" for {len(photos)} photo{'s' if len(photos) != 1 else ''}."
             )
             return
-        made = 0
-        for done, photo in enumerate(photos, start=1):
-            made += photo.make_working_copy()
-            if options["working_copies_only"]:
-                self.progress(done, len(photos), photo.code, options["verbosity"])
-        if options["working_copies_only"]:
-            if options["verbosity"] >= 1:
+        verbose = options["verbosity"] >= 1
+        if copies_only:
+            bar = self.progress_bar("working copies", verbose)
+            made = renditions.make_working_copies(photos, progress=bar)
+            if verbose:
+                bar.finish()
                 self.stdout.write(self.style.SUCCESS(f"{made} working copies made."))
             return
-        with transaction.atomic():
-            Rendition.objects.all().delete()
-        for done, photo in enumerate(photos, start=1):
-            for spec in photo.all_rendition_specs():
-                for extension in FORMATS:
-                    photo.make_rendition(spec, extension)
-            self.progress(done, len(photos), photo.code, options["verbosity"])
-        if options["verbosity"] >= 1:
+        made = renditions.make_working_copies(photos)
+        bar = self.progress_bar("renditions", verbose)
+        renditions.redraw_renditions(photos, progress=bar)
+        if verbose:
+            bar.finish()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Renditions made for {len(photos)} photos ({made} working copies made)."
                 )
             )
 
-    def progress(self, done, total, code, verbosity):
-        if verbosity < 1:
-            return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stdout.write(f"\r[{bar}] {done}/{total} {code:<20}", ending="")
-        if done == total:
-            self.stdout.write("")
+    def progress_bar(self, label, verbose):
+        # Each photo takes long enough to deserve a bar, however few there are.
+        return ProgressBar(self.stdout, label, minimum=1) if verbose else None

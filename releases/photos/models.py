@@ -1,4 +1,12 @@
-"""Photo assets: an image known by a code, described in both languages, and its renditions."""
+"""The photo library's tables: photos, their renditions and the files of batch uploads.
+
+A photo is an image known by a code, described in both languages; its renditions are
+drawn from it when first asked for. A file of a batch upload is only stored under a
+private prefix by the request and recorded as *queued*; the worker (``manage.py
+db_worker``) takes it through the gate, and the record ends *stored* (with its photo),
+*refused* (with the reason in every language of the site) or *failed* (the worker
+stopped on it more than once).
+"""
 
 import contextlib
 import hashlib
@@ -8,15 +16,23 @@ import math
 import re
 import secrets
 import threading
+from datetime import timedelta
 from functools import cache
 from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -123,14 +139,18 @@ def drawing_lock():
 
 
 class PhotoQuerySet(models.QuerySet):
-    def published(self):
-        """Photos that a public release shows (live or archived), in any language."""
-        from .release import Release
-
-        published = Release.objects.on_record()
+    def on_record(self):
+        """Photos that a release on record shows (live or archived), in any language."""
+        # By name: the release model imports this module.
+        Release = apps.get_model("releases", "Release")
+        on_record = Release.objects.on_record()
         return self.filter(
-            models.Q(hero_of__in=published) | models.Q(blocks__release__in=published)
+            models.Q(hero_of__in=on_record) | models.Q(blocks__release__in=on_record)
         ).distinct()
+
+    def twin_of(self, sha256: str) -> "Photo | None":
+        """The photo stored from the same uploaded file, known by its fingerprint."""
+        return self.filter(source_sha256=sha256).first() if sha256 else None
 
     def next_code(self, prefix: str) -> str:
         """The next free code with ``prefix``: jrs-5106 after jrs-5105."""
@@ -232,7 +252,7 @@ class Photo(models.Model):
         return [self.image.name, *self.working_copy_names()] if self.image else []
 
     def store(self, prepared):
-        """Take a cleaned image from ``releases.imaging.prepare_photo`` as this photo's file.
+        """Take a cleaned image from ``imaging.prepare_photo`` as this photo's file.
 
         Its working copy is made from the same bytes when the photo is saved.
         """
@@ -248,20 +268,17 @@ class Photo(models.Model):
             self.credit_uk = self.credit_en = prepared.artist
 
     def clean(self):
-        if self.source_sha256:
-            twin = (
-                Photo.objects.filter(source_sha256=self.source_sha256).exclude(pk=self.pk).first()
+        twin = Photo.objects.exclude(pk=self.pk).twin_of(self.source_sha256)
+        if twin:
+            raise ValidationError(
+                {
+                    "image": ValidationError(
+                        _("This image is already in the library as %(code)s."),
+                        code="duplicate",
+                        params={"code": twin.code},
+                    )
+                }
             )
-            if twin:
-                raise ValidationError(
-                    {
-                        "image": ValidationError(
-                            _("This image is already in the library as %(code)s."),
-                            code="duplicate",
-                            params={"code": twin.code},
-                        )
-                    }
-                )
 
     @property
     def download_name(self) -> str:
@@ -303,18 +320,26 @@ class Photo(models.Model):
             f"renditions/{self.code}/{self.rendition_version}-{spec}-{width}x{height}.{extension}"
         )
 
-    def rendition_url(self, spec: str, extension: str) -> str:
+    def rendition_url(self, spec: str, extension: str, preview: str = "") -> str:
+        """The address of rendition ``spec``; with ``preview``, the token of a preview link,
+        for the reviewer who holds it to see a photo that is not public yet."""
         url = rendition_address(get_script_prefix()).format(
             code=self.code, spec=spec, ext=extension
         )
-        return f"{url}?v={self.rendition_version}"
+        query = {"v": self.rendition_version}
+        if preview:
+            query["preview"] = preview
+        # A signed token's parts are joined by colons, which a query may carry as they are.
+        return f"{url}?{urlencode(query, safe=':')}"
 
-    def srcset(self, extension: str) -> str:
-        return ", ".join(f"{self.rendition_url(f'w{w}', extension)} {w}w" for w in self.widths())
-
-    def crop_srcset(self, extension: str, *specs: str) -> str:
+    def srcset(self, extension: str, preview: str = "") -> str:
         return ", ".join(
-            f"{self.rendition_url(spec, extension)} {settings.PHOTO_CROPS[spec][0]}w"
+            f"{self.rendition_url(f'w{w}', extension, preview)} {w}w" for w in self.widths()
+        )
+
+    def crop_srcset(self, extension: str, *specs: str, preview: str = "") -> str:
+        return ", ".join(
+            f"{self.rendition_url(spec, extension, preview)} {settings.PHOTO_CROPS[spec][0]}w"
             for spec in specs
         )
 
@@ -510,3 +535,138 @@ class Rendition(models.Model):
     def get_absolute_url(self):
         # Through the view that checks who asks; the media folder is served to no one.
         return self.photo.rendition_url(self.spec, self.extension)
+
+
+# Batch uploads -------------------------------------------------------------------------
+
+
+class IncomingStorage(LazyObject):
+    """The ``uploads`` storage, looked up when first used (and again after a test changes
+    ``STORAGES``), like Django's ``default_storage``."""
+
+    def _setup(self):
+        self._wrapped = storages["uploads"]
+
+
+incoming = IncomingStorage()
+
+
+@receiver(setting_changed)
+def forget_incoming_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        incoming._wrapped = empty
+
+
+def incoming_storage():
+    """Where uploaded files wait for the worker: never a place the web server publishes."""
+    return incoming
+
+
+def incoming_name(upload, filename):
+    # Nothing of the sender's file name reaches the disk: it is kept in ``name`` only.
+    return f"incoming/{upload.batch}/{secrets.token_urlsafe(16)}"
+
+
+class PhotoUploadQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state__in=PhotoUpload.PENDING)
+
+    def finished(self):
+        return self.exclude(state__in=PhotoUpload.PENDING)
+
+    def stale(self, now=None):
+        """Records the worker took and did not finish in time: it stopped or was killed."""
+        now = now or timezone.now()
+        limit = timedelta(seconds=settings.PHOTO_UPLOAD_TIMEOUT)
+        return self.filter(state=PhotoUpload.State.PROCESSING, started_at__lt=now - limit)
+
+    def recent(self):
+        """What the photo list shows: all that is pending, and what ended in the last day."""
+        since = timezone.now() - timedelta(days=1)
+        return self.filter(
+            models.Q(state__in=PhotoUpload.PENDING) | models.Q(finished_at__gte=since)
+        )
+
+
+class PhotoUpload(models.Model):
+    """One file of a batch upload and what became of it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        PROCESSING = "processing", _("processing")
+        STORED = "stored", _("stored")
+        REFUSED = "refused", _("refused")
+        FAILED = "failed", _("failed")
+
+    PENDING = (State.QUEUED, State.PROCESSING)
+
+    batch = models.UUIDField(_("batch"), db_index=True)
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(
+        _("file"), storage=incoming_storage, upload_to=incoming_name, max_length=200, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.QUEUED
+    )
+    # The reason of a refusal or failure in each language of the site: {"uk": …, "en": …}.
+    reasons = models.JSONField(_("reason"), default=dict, blank=True)
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    duplicate_of = models.ForeignKey(
+        Photo,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("already in the library as"),
+    )
+    # What the batch form asked for every photo of the batch.
+    prefix = models.SlugField(_("code prefix"), max_length=20)
+    taken_at = models.DateField(_("date taken"), null=True, blank=True)
+    credit_uk = models.CharField(_("credit (Ukrainian)"), max_length=200, blank=True)
+    credit_en = models.CharField(_("credit (English)"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("processing since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PhotoUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("photo upload")
+        verbose_name_plural = _("photo uploads")
+        indexes = [
+            models.Index(fields=["state", "started_at"], name="photo_upload_state_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:releases_photo_uploads", kwargs={"batch": self.batch})
+
+    @property
+    def is_pending(self):
+        return self.state in self.PENDING
+
+    @property
+    def reason(self) -> str:
+        """The reason in the language of the page, else in the site's own language."""
+        return self.reasons.get(translation.get_language()) or self.reasons.get(
+            settings.LANGUAGE_CODE, ""
+        )

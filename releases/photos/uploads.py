@@ -1,11 +1,17 @@
-"""Batch uploads of photos: received by the request, taken through the gate by the worker.
+"""Photo uploads: no more kept than the limit, and batches processed by the worker.
 
-The request (``receive``) streams each file into the private ``uploads`` storage,
-records it as queued and enqueues a task, all in one transaction, and returns: no image
-is decoded while a gunicorn worker waits. The worker (``process``) reads the file, checks
-its fingerprint against the library, runs ``releases.imaging.prepare_photo`` and stores
-the photo under the next free code. ``recover`` takes back what a worker that died left
-behind: it is run every minute by the scheduler and before each file.
+Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE and in a temporary
+file beyond: without a limit there, a 400 MB file posted to a photo form would fill that
+much disk before the form could refuse it. nginx's client_max_body_size caps the request
+in production; ``PhotoSizeLimitUploadHandler`` caps what the app keeps whatever is in
+front of it.
+
+The request of a batch (``receive``) streams each file into the private ``uploads``
+storage, records it as queued and enqueues a task, all in one transaction, and returns:
+no image is decoded while a gunicorn worker waits. The worker (``process``) reads the
+file, checks its fingerprint against the library, runs ``imaging.prepare_photo`` and
+stores the photo under the next free code. ``recover`` takes back what a worker that died
+left behind: it is run every minute by the scheduler and before each file.
 """
 
 import hashlib
@@ -17,17 +23,20 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
+from django_tasks import task
 
-from releases.imaging import prepare_photo
-from releases.models import Photo, PhotoUpload
+from releases.languages import LANGUAGES
+
+from .imaging import prepare_photo
+from .models import Photo, PhotoUpload
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # One PostgreSQL advisory lock serialises the last step of every batch upload: the
 # duplicate check, the next code and the insert, so that two workers (or two people
 # uploading at once) never take the same code or store the same file twice.
@@ -56,6 +65,42 @@ def in_every_language(message, **params) -> dict:
     return texts
 
 
+# The size limit ------------------------------------------------------------------------
+
+# The admin views that take photos: the photo form and the batch upload.
+PHOTO_UPLOAD_VIEWS = {
+    "admin:releases_photo_add",
+    "admin:releases_photo_change",
+    "admin:releases_photo_upload",
+}
+
+
+class PhotoSizeLimitUploadHandler(FileUploadHandler):
+    """Keeps no more of each photo than one byte past ``PHOTO_MAX_UPLOAD_BYTES``.
+
+    It comes first among the upload handlers and passes the chunks of a file on to the
+    next ones until the file is past the limit, then drops the rest. The file the form
+    receives is then one byte too large: it is refused by its size, with the usual
+    message at its field, before anything reads it (``imaging.check_size``).
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        match = getattr(request, "resolver_match", None)
+        limited = match is not None and match.view_name in PHOTO_UPLOAD_VIEWS
+        self.keep = settings.PHOTO_MAX_UPLOAD_BYTES + 1 if limited else None
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.keep is None or start + len(raw_data) <= self.keep:
+            return raw_data
+        if start >= self.keep:
+            return None  # nothing of this chunk reaches the handlers that store it
+        return raw_data[: self.keep - start]
+
+    def file_complete(self, file_size):
+        return None  # the next handler returns the file it stored
+
+
 # The request ---------------------------------------------------------------------------
 
 
@@ -66,8 +111,6 @@ def receive(files, *, prefix, taken_at=None, credit_uk="", credit_en="", user=No
     in chunks from its temporary file). A file over the size limit is refused at once
     without being stored.
     """
-    from releases.tasks import process_photo_upload
-
     batch = uuid.uuid4()
     stored = []
     try:
@@ -117,6 +160,12 @@ def refuse_too_large(record):
 
 
 # The worker ----------------------------------------------------------------------------
+
+
+@task()
+def process_photo_upload(upload_id: int) -> str:
+    """The background task (``manage.py db_worker``) that takes one file through the gate."""
+    return process(upload_id)
 
 
 def process(upload_id: int) -> str:
@@ -169,7 +218,7 @@ def run_gate_and_store(record) -> str:
         data = incoming.read()
     fingerprint = hashlib.sha256(data).hexdigest()
     # The same file again is known by its fingerprint before any pixel is decoded.
-    twin = Photo.objects.filter(source_sha256=fingerprint).first()
+    twin = Photo.objects.twin_of(fingerprint)
     if twin:
         return finish_duplicate(record, twin)
     with translation.override(settings.LANGUAGE_CODE):
@@ -244,7 +293,7 @@ def store(record, prepared) -> str:
                 current.attempts != record.attempts
             ):
                 return current.state  # taken back by recovery; that attempt decides
-            twin = Photo.objects.filter(source_sha256=prepared.source_sha256).first()
+            twin = Photo.objects.twin_of(prepared.source_sha256)
             if twin:
                 return finish_duplicate(record, twin)
             photo = Photo(
@@ -311,8 +360,6 @@ def recover(now=None) -> dict:
     failed, with the reason, after that: a file that kills the worker is not tried
     forever. Returns how many were retried and how many failed.
     """
-    from releases.tasks import process_photo_upload
-
     counts = {"retried": 0, "failed": 0}
     for pk in PhotoUpload.objects.stale(now).values_list("pk", flat=True):
         with transaction.atomic():

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from releases import uploads
-from releases.imaging import check_size, prepare_photo
-from releases.models import Block, Photo, PhotoUpload, Release
+from releases.admin.common import CheckedFileInput, SharedMaterialAdmin, side_by_side, thumbnail
+from releases.models import Block, Release
 
-from .common import CheckedFileInput, SharedMaterialAdmin, side_by_side, thumbnail
+from . import uploads
+from .imaging import check_size, prepare_photo
+from .models import Photo, PhotoUpload
 
 
 class PhotoFileField(forms.FileField):
@@ -61,11 +62,7 @@ class PhotoAdminForm(forms.ModelForm):
         upload = cleaned.get("image")
         prepared = getattr(upload, "prepared", None)
         if prepared:
-            twin = (
-                Photo.objects.filter(source_sha256=prepared.source_sha256)
-                .exclude(pk=self.instance.pk)
-                .first()
-            )
+            twin = Photo.objects.exclude(pk=self.instance.pk).twin_of(prepared.source_sha256)
             if twin:
                 self.add_error("image", duplicate_message(twin))
         return cleaned
