@@ -580,6 +580,21 @@ def test_saves_inside_indexing_together_are_indexed_once_at_the_end():
     assert finds("навчання") == [release]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_the_vector_written_in_the_insert_is_the_one_search_vector_makes():
+    first, second = make_release(title_uk="Перша"), make_release(title_uk="Друга")
+    texts = {"title": " нарада штаб ", "lead": " навчання ", "body": " київ кий шпиталь "}
+    search_module.write_documents([(first.pk, "uk", texts)])
+    SearchDocument.objects.filter(release=second, language="uk").update(**texts)
+    SearchDocument.objects.filter(release=second, language="uk").update(
+        vector=search_module.search_vector()
+    )
+    vectors = SearchDocument.objects.filter(language="uk").order_by("release_id")
+    written, made = (str(v) for v in vectors.values_list("vector", flat=True))
+    assert written == made
+    assert "'нарада':1A" in written and "'шпиталь':6C" in written
+
+
 # Rebuilding after an upgrade ----------------------------------------------------------
 
 

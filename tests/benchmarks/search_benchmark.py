@@ -145,8 +145,8 @@ def fill(count: int):
     """N releases with two paragraphs each and their documents, in batches of BATCH."""
     from django.db import connection, transaction
 
-    from releases.models import Block, Release, SearchDocument
-    from releases.search import lemma_text, new_document
+    from releases.models import Block, Release
+    from releases.search import lemma_text, write_documents
 
     titles, leads, body = pool()
     rng = random.Random(20250220)
@@ -198,20 +198,24 @@ def fill(count: int):
                 for release, text in zip(releases, texts, strict=True)
                 for position, (uk, en) in enumerate(text["paragraphs"], start=1)
             )
-            SearchDocument.objects.bulk_create(
-                new_document(
-                    release,
-                    language,
-                    {
-                        "title": f" {lemma_string(text['title'][column], language)} ",
-                        "lead": f" {lemma_string(text['lead'][column], language)} ",
-                        "body": " "
-                        + " ".join(lemma_string(p[column], language) for p in text["paragraphs"])
-                        + " ",
-                    },
-                )
-                for release, text in zip(releases, texts, strict=True)
-                for column, language in enumerate(("uk", "en"))
+            write_documents(
+                [
+                    (
+                        release.pk,
+                        language,
+                        {
+                            "title": f" {lemma_string(text['title'][column], language)} ",
+                            "lead": f" {lemma_string(text['lead'][column], language)} ",
+                            "body": " "
+                            + " ".join(
+                                lemma_string(p[column], language) for p in text["paragraphs"]
+                            )
+                            + " ",
+                        },
+                    )
+                    for release, text in zip(releases, texts, strict=True)
+                    for column, language in enumerate(("uk", "en"))
+                ]
             )
         print(f"\r{first + len(texts)} releases", end="", flush=True)
     with connection.cursor() as cursor:
