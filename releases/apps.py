@@ -9,7 +9,7 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import accounts, audit, signals, versions  # noqa: F401
+        from . import accounts, audit, revisions, signals  # noqa: F401
         from .roles import ensure_roles_after_migrate
         from .search import index_missing_after_migrate
         from .signals import refresh_completeness_after_migrate

@@ -46,9 +46,9 @@ from releases.models import (
 )
 from releases.models.release import completeness_field
 from releases.photos.imaging import prepare_photo
+from releases.revisions import FOLLOW, Snapshot, save_versions, snapshot
 from releases.search import index_releases
 from releases.text import make_slug, unique_slug
-from releases.versions import FOLLOW, Snapshot, save_versions, snapshot
 
 from . import document
 from .format import FORMAT, STATUSES

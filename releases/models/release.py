@@ -82,7 +82,8 @@ def defined_complete(language: str) -> Case:
 
 class ReleaseQuerySet(models.QuerySet):
     def published(self, now=None):
-        """Live by status and clock, in whatever language.
+        """Live by status and clock, in any language: not archived, and not checked for
+        a complete language version (that is ``public()``).
 
         A scheduled release is live from its time on, whether or not the scheduler has
         run yet: the clock decides, so a release is never late.
@@ -92,18 +93,21 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def on_record(self, now=None):
-        """Releases whose address answers: live ones, and archived ones (notice or redirect)."""
+        """``published()`` plus the archived: every release whose address answers (an
+        archived one with its notice or redirect), in any language."""
         return self.filter(
             Q(status__in=Release.LIVE_STATUSES) | Q(status=Release.Status.ARCHIVED),
             published_at__lte=now or timezone.now(),
         )
 
     def complete_in(self, language):
-        """Complete in ``language`` (see ``complete_in()``), by the stored flag."""
+        """Complete in ``language`` by its stored flag (see ``complete_in()``), whatever
+        its status or time: drafts too."""
         return self.filter(**{completeness_field(language): True})
 
     def public(self, language=None):
-        """What a reader of the ``language`` site (the active one by default) may see."""
+        """``published()`` and ``complete_in(language)``: what a reader of the
+        ``language`` site (the active one by default) may see listed and found."""
         return self.published().complete_in(language or translation.get_language())
 
     def naming(self, official):

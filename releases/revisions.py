@@ -1,4 +1,4 @@
-"""Which records django-reversion keeps versions of: a release with its body and tags.
+"""The models registered with django-reversion: a release is kept with its body and tags.
 
 ``save_versions()`` writes such versions for many releases at once (the importer's
 batches), in the form django-reversion itself writes and reads them.
