@@ -28,6 +28,14 @@ PRIVATE = "private, no-store"
 SAFE_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
 
+def cache_control_for(request, *, is_public: bool, version: str) -> str:
+    """How long a file may be kept: for the person who asked only unless it is public; a
+    year when asked for by its current version (``?v=``), which a change would alter."""
+    if not is_public:
+        return PRIVATE
+    return PUBLIC_IMMUTABLE if request.GET.get("v") == version else PUBLIC_REVALIDATED
+
+
 def stored_file_response(storage, name, *, content_type, cache_control, download_name=None):
     """The file ``name`` from ``storage``, as an attachment called ``download_name`` if given."""
     if settings.MEDIA_ACCEL_REDIRECT:

@@ -610,17 +610,13 @@ def official_portrait(request, key):
         official = Official.objects.filter(key=key).first()
     if official is None or not official.portrait:
         raise Http404
-    if not is_public:
-        cache_control = media.PRIVATE
-    elif request.GET.get("v") == official.portrait_version:
-        cache_control = media.PUBLIC_IMMUTABLE
-    else:
-        cache_control = media.PUBLIC_REVALIDATED
     return media.stored_file_response(
         official.portrait.storage,
         official.portrait.name,
         content_type=content_type_of(official.portrait.name),
-        cache_control=cache_control,
+        cache_control=media.cache_control_for(
+            request, is_public=is_public, version=official.portrait_version
+        ),
     )
 
 

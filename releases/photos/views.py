@@ -59,17 +59,13 @@ def photo_rendition(request, code, spec, ext):
         rendition = photo.make_rendition(spec, ext)
     except FileNotFoundError:
         raise Http404 from None  # the photo's own file is missing
-    if not is_public:
-        cache_control = media.PRIVATE
-    elif request.GET.get("v") == photo.rendition_version:
-        cache_control = media.PUBLIC_IMMUTABLE
-    else:
-        cache_control = media.PUBLIC_REVALIDATED
     return media.stored_file_response(
         rendition.file.storage,
         rendition.file.name,
         content_type=FORMATS[ext][1],
-        cache_control=cache_control,
+        cache_control=media.cache_control_for(
+            request, is_public=is_public, version=photo.rendition_version
+        ),
     )
 
 
