@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from releases import search
 from releases.languages import LANGUAGES, localized_names
 
 from .models import Block, Release
@@ -129,7 +130,7 @@ def restore(release, version, user):
     The release is locked and read afresh first: a publication or a save committed a
     moment earlier is kept, and one at the same moment waits for the restore.
     """
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(), search.indexing_together():
         release = Release.objects.select_for_update().get(pk=release.pk)
         current = {field: getattr(release, field) for field in WORKFLOW_FIELDS}
         version.revision.revert(delete=True)

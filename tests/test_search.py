@@ -568,6 +568,22 @@ def test_deleting_a_release_with_its_blocks_and_tags_leaves_no_document():
     assert not SearchDocument.objects.exists()
 
 
+def test_restoring_a_version_brings_back_what_it_is_found_by(django_user_model):
+    import reversion
+
+    from releases.history import numbered_versions, restore
+
+    with reversion.create_revision():
+        release = make_release(title_uk="Новина", lead_uk="Текст.")
+        add_paragraph(release, uk="Йшлося про тренажери.")
+    with reversion.create_revision():
+        release.blocks.update(text_uk="Йшлося про шпиталі.")
+        release.blocks.get().save()
+    assert (finds("тренажер"), finds("шпиталь")) == ([], [release])
+    restore(release, numbered_versions(release)[0], django_user_model.objects.create(username="e"))
+    assert (finds("тренажер"), finds("шпиталь")) == ([release], [])
+
+
 def test_saves_inside_indexing_together_are_indexed_once_at_the_end():
     with CaptureQueriesContext(connection) as ctx, search_module.indexing_together():
         release = make_release(title_uk="Новина", lead_uk="Текст.")
