@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from .test_browser import CHROMIUM, assert_accessible, browser, demo, settle  # noqa: F401
+from .helpers import assert_accessible, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_the_nu_checker_is_really_checking(tmp_path):
     assert [e["message"] for e in nu_errors(tmp_path)] == ["Duplicate ID “a”."]
 
 
-def test_every_page_passes_axe_and_the_nu_html_checker(browser, demo, tmp_path):  # noqa: F811
+def test_every_page_passes_axe_and_the_nu_html_checker(browser, demo, tmp_path):
     if not shutil.which("java"):
         pytest.fail("java is needed for the Nu HTML Checker: apt-get install default-jre-headless")
     import urllib.request
