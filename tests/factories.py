@@ -4,11 +4,14 @@ import io
 import itertools
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
 from releases.models import Block, Country, Official, Photo, Position, Release, Tag
+from releases.photos.imaging import prepare_photo
 
 _numbers = itertools.count(1)
 KYIV = timezone.get_fixed_timezone(120)
@@ -18,6 +21,18 @@ def jpeg_bytes(size=(64, 48), colour="#35577d") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def make_user(name, role=None):
+    """A staff account with password "pw", in ``role``'s group (migrate creates the groups)."""
+    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_superuser(name="chief"):
+    return get_user_model().objects.create_superuser(name, f"{name}@example.org", "pw")
 
 
 def make_country(code="NO") -> Country:
@@ -66,6 +81,26 @@ def make_photo(code=None, **fields) -> Photo:
     return photo
 
 
+def make_stored_photo(
+    code, *, size=(2000, 1000), colour="#445566", fmt="JPEG", mode="RGB"
+) -> Photo:
+    """A photo stored as the admin stores an upload: through the photo gate, with its
+    working copy, so that its renditions are drawn as in production."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, fmt)
+    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
+    photo.store(prepare_photo(f"{code}.{fmt.lower()}", buffer.getvalue()))
+    photo.save()
+    return photo
+
+
+def make_public_photo(code, **options) -> Photo:
+    """A stored photo (see ``make_stored_photo``) that a published release shows."""
+    photo = make_stored_photo(code, **options)
+    make_release(hero_photo=photo)
+    return photo
+
+
 def make_tag(name_uk=None, name_en=None) -> Tag:
     n = next(_numbers)
     return Tag.objects.create(
@@ -86,6 +121,13 @@ def make_release(*, languages=("uk", "en"), published=True, **fields) -> Release
         values["published_at"] = datetime(2025, 2, 20, 16, 0, tzinfo=KYIV)
     values.update(fields)
     return Release.objects.create(**values)
+
+
+def written_by(user, **fields):
+    """A draft by ``user`` with one paragraph in both languages."""
+    release = make_release(published=False, created_by=user, **fields)
+    add_paragraph(release, uk="Перший абзац.", en="First paragraph.")
+    return release
 
 
 def add_paragraph(release, *, uk="Абзац.", en="A paragraph.", position=None):

@@ -12,6 +12,19 @@ EXIF_IFD = 0x8769
 ORIENTATION = 0x0112
 
 
+def opened(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data))
+
+
+def large_image(seed: int, fmt="JPEG", side=3000) -> bytes:
+    """A real ``side``×``side`` photograph-sized image, different for each ``seed``."""
+    ramp = Image.linear_gradient("L").resize((side, side))
+    image = Image.merge("RGB", (ramp, ramp.rotate(90), Image.new("L", (side, side), seed)))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
 def jpeg_with_gps_and_orientation(size=(60, 40)) -> bytes:
     """A landscape JPEG whose EXIF says "rotate 90°" (6), with GPS, camera, serial and XMP."""
     image = Image.new("RGB", size, "#336699")

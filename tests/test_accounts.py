@@ -3,38 +3,22 @@
 Everything goes through the real login form over HTTP, as a browser or a script would.
 """
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
-from .test_workflow import make_user
+from .factories import make_user
+from .helpers import code_for, run_python, sign_in, soup_of
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
-LOGIN = "/admin/login/?next=/admin/"
-
-
-def sign_in(client, username, password="pw", code=None, language="", **extra):
-    data = {"username": username, "password": password}
-    if code is not None:
-        data["otp_token"] = code
-    return client.post(f"{language}{LOGIN}", data, **extra)
 
 
 def signed_in(client):
@@ -42,7 +26,8 @@ def signed_in(client):
 
 
 def errors(response):
-    soup = BeautifulSoup(response.content, "html.parser")
+    """Every error the page shows, at a field or above the form."""
+    soup = soup_of(response)
     return " ".join(e.get_text(" ", strip=True) for e in soup.select(".errorlist, .errornote"))
 
 
@@ -64,7 +49,7 @@ def test_the_fifth_wrong_password_locks_and_the_page_says_so_in_ukrainian(client
         assert sign_in(client, "editor", "wrong").status_code == 200
     response = sign_in(client, "editor", "wrong")
     assert response.status_code == 429
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert soup.html["lang"] == "uk"
     assert "Забагато невдалих спроб входу" in soup.get_text()
     assert "15 хвилин" in soup.get_text()
@@ -78,7 +63,7 @@ def test_the_locked_out_page_speaks_english_under_en(client, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = sign_in(client, "editor", "wrong", language="/en")
     assert response.status_code == 429
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert soup.html["lang"] == "en"
     assert "Too many failed sign-in attempts" in soup.get_text()
 
@@ -168,12 +153,6 @@ def totp_device(user):
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 
-def code_for(device, offset=0):
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = timezone.now().timestamp() + offset * device.step
-    return f"{totp.token():0{device.digits}d}"
-
-
 def test_an_editor_without_a_device_is_sent_to_enrolment_not_the_admin(client, otp_required):
     make_user("editor", EDITOR)
     assert sign_in(client, "editor").status_code == 302
@@ -183,8 +162,7 @@ def test_an_editor_without_a_device_is_sent_to_enrolment_not_the_admin(client, o
         assert response["Location"].startswith("/admin/two-step/"), url
 
 
-def test_a_superuser_without_a_device_is_sent_to_enrolment(client, otp_required):
-    get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
+def test_a_superuser_without_a_device_is_sent_to_enrolment(client, otp_required, superuser):
     sign_in(client, "chief")
     assert client.get("/admin/")["Location"].startswith("/admin/two-step/")
 
@@ -212,7 +190,7 @@ def test_enrolment_shows_a_qr_code_drawn_here_and_no_inline_code(client, otp_req
     sign_in(client, "editor")
     response = client.get("/admin/two-step/")
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     qr = soup.find("img", class_="qr-code")
     assert qr["src"].startswith("data:image/svg+xml")
     assert qr["alt"]
@@ -241,14 +219,14 @@ def test_enrolment_with_the_right_code_opens_the_admin_and_shows_recovery_codes(
     assert response["Location"] == "/admin/two-step/recovery-codes/"
     device.refresh_from_db()
     assert device.confirmed
-    page = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    page = soup_of(client.get(response["Location"]))
     codes = [li.get_text(strip=True) for li in page.select(".recovery-codes li")]
     assert len(codes) == 10
     assert sorted(codes) == sorted(
         StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
     )
     # Shown once: a second look shows none.
-    again = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    again = soup_of(client.get(response["Location"]))
     assert again.select(".recovery-codes li") == []
     assert signed_in(client)
 
@@ -278,7 +256,7 @@ def test_a_wrong_code_is_refused_at_its_field_and_signs_nobody_in(client, otp_re
     wrong = f"{(int(code_for(device)) + 1) % 1000000:06d}"
     response = sign_in(client, "editor", code=wrong)
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert soup.select_one("#id_otp_token").find_previous(class_="errorlist")
     assert "Код не підходить" in errors(response)
     assert not signed_in(client)
@@ -350,21 +328,11 @@ def test_a_required_user_cannot_turn_two_step_off(client, otp_required):
 
 
 def test_the_demo_accounts_sign_in_without_a_code_with_make_runs_settings(client, settings):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            "print(settings.OTP_REQUIRED)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.dev",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-c",
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.OTP_REQUIRED)",
+        settings="dev",
     )
     assert result.stdout.strip() == "False", result.stderr
     settings.OTP_REQUIRED = False
@@ -376,23 +344,12 @@ def test_the_demo_accounts_sign_in_without_a_code_with_make_runs_settings(client
 
 
 def test_production_requires_two_step_sign_in_by_default():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            "print(settings.OTP_REQUIRED, settings.OTP_REQUIRED_GROUPS, settings.PROXY_HOPS)",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": "/nonexistent/.env",
-            "DJANGO_SETTINGS_MODULE": "mod_press.settings.prod",
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://u@db/press",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-c",
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.OTP_REQUIRED, settings.OTP_REQUIRED_GROUPS, settings.PROXY_HOPS)",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u@db/press",
     )
     assert result.stdout.strip() == "True ['Editor'] 1", result.stderr
 

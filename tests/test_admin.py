@@ -1,8 +1,6 @@
 from datetime import date
 
 import pytest
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,52 +17,9 @@ from .factories import (
     make_release,
     make_tag,
 )
+from .helpers import field_errors, management, release_form, soup_of, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def field_errors(response, field):
-    """The error messages shown next to ``field`` of the main form."""
-    soup = soup_of(response)
-    row = soup.find(class_=f"field-{field}")
-    assert row is not None, f"no row for {field}"
-    return " ".join(e.get_text(" ", strip=True) for e in row.find_all(class_="errorlist"))
-
-
-def management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def release_form(**values):
-    data = {
-        "title_uk": "Назва",
-        "title_en": "Title",
-        "lead_uk": "Лід.",
-        "lead_en": "Lead.",
-        "source_language": "uk",
-        "transition": "",
-        "published_at_0": "",
-        "published_at_1": "",
-        **management("blocks"),
-    }
-    data.update(values)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -243,9 +198,9 @@ def test_position_that_ends_before_it_starts_is_refused_at_its_field(staff):
 
 def test_photo_code_already_taken_is_refused_at_the_code_field(staff):
     make_photo(code="jrs-5105")
-    upload = {"image": _upload()}
+    image = upload("photo.jpg", jpeg_bytes())
     response = staff.post(
-        "/admin/releases/photo/add/", {"code": "jrs-5105", "alt_uk": "Опис", **upload}
+        "/admin/releases/photo/add/", {"code": "jrs-5105", "alt_uk": "Опис", "image": image}
     )
     assert response.status_code == 200
     assert "Фото з таким кодом уже існує." in field_errors(response, "code")
@@ -253,19 +208,11 @@ def test_photo_code_already_taken_is_refused_at_the_code_field(staff):
 
 
 def test_photo_upload_that_is_not_an_image_is_refused(staff):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    fake = SimpleUploadedFile("jrs-1.jpg", b"<html>not an image</html>", "image/jpeg")
+    fake = upload("jrs-1.jpg", b"<html>not an image</html>")
     response = staff.post("/admin/releases/photo/add/", {"code": "jrs-1", "image": fake})
     assert response.status_code == 200
     assert field_errors(response, "image")
     assert not Photo.objects.exists()
-
-
-def _upload():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg")
 
 
 @pytest.mark.parametrize(

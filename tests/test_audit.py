@@ -4,10 +4,7 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -17,9 +14,17 @@ from releases import audit
 from releases.models import AuditEvent, Release
 from releases.roles import EDITOR, PRESS_OFFICER
 
-from .factories import jpeg_bytes, make_photo
-from .test_accounts import code_for, sign_in
-from .test_workflow import client_for, forge_transition, form_data, make_user, written_by
+from .factories import jpeg_bytes, make_photo, make_user, written_by
+from .helpers import (
+    client_for,
+    code_for,
+    datetime_fields,
+    forge_transition,
+    form_data,
+    sign_in,
+    soup_of,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +33,6 @@ Action = AuditEvent.Action
 
 def events(action, **filters):
     return AuditEvent.objects.filter(action=action, **filters)
-
-
-@pytest.fixture
-def chief():
-    return get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
 
 
 # Signing in -----------------------------------------------------------------------------------
@@ -70,11 +70,6 @@ def test_sign_out_is_recorded(client):
 # The workflow ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def people():
-    return {"officer": make_user("officer", PRESS_OFFICER), "editor": make_user("editor", EDITOR)}
-
-
 def test_publishing_is_recorded_with_the_editor_and_the_states(people):
     release = written_by(people["officer"], status=Release.Status.IN_REVIEW)
     forge_transition(client_for(people["editor"]), release, "publish")
@@ -88,14 +83,8 @@ def test_publishing_is_recorded_with_the_editor_and_the_states(people):
 def test_scheduling_sending_back_and_archiving_are_recorded(people):
     editor = client_for(people["editor"])
     scheduled = written_by(people["officer"], status=Release.Status.IN_REVIEW)
-    future = timezone.localtime(timezone.now() + timedelta(days=2))
-    forge_transition(
-        editor,
-        scheduled,
-        "schedule",
-        published_at_0=future.strftime("%d.%m.%Y"),
-        published_at_1=future.strftime("%H:%M:%S"),
-    )
+    future = timezone.now() + timedelta(days=2)
+    forge_transition(editor, scheduled, "schedule", **datetime_fields("published_at", future))
     returned = written_by(people["officer"], status=Release.Status.IN_REVIEW)
     forge_transition(editor, returned, "reject", review_comment="Додайте цитату.")
     archived = written_by(people["officer"], status=Release.Status.PUBLISHED)
@@ -146,9 +135,9 @@ def user_change_data(client, user):
     return form_data(client, f"/admin/auth/user/{user.pk}/change/")
 
 
-def test_a_change_of_groups_is_recorded_with_who_made_it(chief):
+def test_a_change_of_groups_is_recorded_with_who_made_it(superuser):
     officer = make_user("officer", PRESS_OFFICER)
-    admin = client_for(chief)
+    admin = client_for(superuser)
     data = user_change_data(admin, officer)
     data["groups"] = [str(Group.objects.get(name=EDITOR).pk)]
     response = admin.post(f"/admin/auth/user/{officer.pk}/change/", data)
@@ -156,13 +145,13 @@ def test_a_change_of_groups_is_recorded_with_who_made_it(chief):
     assert list(officer.groups.values_list("name", flat=True)) == [EDITOR]
     entries = LogEntry.objects.get_for_object(officer).filter(changes__has_key="groups")
     entry = entries.latest("timestamp")
-    assert entry.actor == chief
+    assert entry.actor == superuser
     assert EDITOR in str(entry.changes["groups"])
 
 
-def test_superuser_status_and_user_permissions_are_recorded(chief):
+def test_superuser_status_and_user_permissions_are_recorded(superuser):
     officer = make_user("officer", PRESS_OFFICER)
-    admin = client_for(chief)
+    admin = client_for(superuser)
     data = user_change_data(admin, officer)
     data["is_superuser"] = "on"
     permission = Permission.objects.get(codename="publish_release")
@@ -176,30 +165,30 @@ def test_superuser_status_and_user_permissions_are_recorded(chief):
     assert "password" not in changes
 
 
-def test_a_change_of_a_groups_permissions_is_recorded(chief):
+def test_a_change_of_a_groups_permissions_is_recorded(superuser):
     group = Group.objects.get(name=PRESS_OFFICER)
     group.permissions.add(Permission.objects.get(codename="publish_release"))
     entry = LogEntry.objects.get_for_object(group).latest("timestamp")
     assert "permissions" in entry.changes
 
 
-def test_replacing_a_photos_file_is_recorded(chief):
+def test_replacing_a_photos_file_is_recorded(superuser):
     photo = make_photo()
-    admin = client_for(chief)
+    admin = client_for(superuser)
     url = f"/admin/releases/photo/{photo.pk}/change/"
     data = form_data(admin, url)
-    data["image"] = SimpleUploadedFile("new.jpg", jpeg_bytes((80, 60), "#aa3333"), "image/jpeg")
+    data["image"] = upload("new.jpg", jpeg_bytes((80, 60), "#aa3333"))
     response = admin.post(url, data)
     assert response.status_code == 302, response.content[:2000]
     entry = LogEntry.objects.get_for_object(photo).latest("timestamp")
     assert "image" in entry.changes
-    assert entry.actor == chief
+    assert entry.actor == superuser
 
 
 # Two-step sign-in ------------------------------------------------------------------------------
 
 
-def test_enrolment_and_removal_of_two_step_sign_in_are_recorded(client, settings, chief):
+def test_enrolment_and_removal_of_two_step_sign_in_are_recorded(client, settings, superuser):
     settings.OTP_REQUIRED = True
     settings.OTP_REQUIRED_GROUPS = [EDITOR]
     user = make_user("editor", EDITOR)
@@ -210,10 +199,8 @@ def test_enrolment_and_removal_of_two_step_sign_in_are_recorded(client, settings
     assert events(Action.OTP_ENROLLED, actor=user).exists()
     # An administrator, signed in with two steps, resets it for someone who lost their phone.
     admin = Client()
-    assert (
-        sign_in(admin, "chief", code=code_for(TOTPDevice.objects.create(user=chief))).status_code
-        == 302
-    )
+    device = TOTPDevice.objects.create(user=superuser)
+    assert sign_in(admin, "chief", code=code_for(device)).status_code == 302
     response = admin.post(
         "/admin/auth/user/",
         {"action": "reset_two_step", "_selected_action": [str(user.pk)]},
@@ -221,20 +208,20 @@ def test_enrolment_and_removal_of_two_step_sign_in_are_recorded(client, settings
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     removed = events(Action.OTP_REMOVED).get()
-    assert removed.actor == chief
+    assert removed.actor == superuser
     assert removed.target == user
 
 
 # Reading it -----------------------------------------------------------------------------------
 
 
-def test_administrators_read_the_trail_in_ukrainian_and_cannot_change_it(chief):
-    admin = client_for(chief)
-    event = audit.record(chief, Action.SIGN_IN, chief)
+def test_administrators_read_the_trail_in_ukrainian_and_cannot_change_it(superuser):
+    admin = client_for(superuser)
+    event = audit.record(superuser, Action.SIGN_IN, superuser)
     count = AuditEvent.objects.count()
     response = admin.get("/admin/releases/auditevent/")
     assert response.status_code == 200
-    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    text = soup_of(response).get_text(" ")
     assert "Журнал аудиту" in text
     assert "Вхід" in text
     assert admin.get(f"/admin/releases/auditevent/{event.pk}/change/").status_code == 200
@@ -248,10 +235,10 @@ def test_administrators_read_the_trail_in_ukrainian_and_cannot_change_it(chief):
     assert "Audit trail" in english.content.decode()
 
 
-def test_administrators_read_changes_to_accounts_in_the_admin(chief):
+def test_administrators_read_changes_to_accounts_in_the_admin(superuser):
     officer = make_user("officer", PRESS_OFFICER)
     officer.groups.add(Group.objects.get(name=EDITOR))
-    admin = client_for(chief)
+    admin = client_for(superuser)
     response = admin.get("/admin/auditlog/logentry/")
     assert response.status_code == 200
     assert "officer" in response.content.decode()
@@ -269,9 +256,9 @@ def test_staff_who_are_not_administrators_cannot_read_the_trail(role):
     assert staff.get("/admin/auditlog/logentry/").status_code == 403
 
 
-def test_text_in_the_trail_is_escaped(chief):
+def test_text_in_the_trail_is_escaped(superuser):
     audit.record(None, Action.SIGN_IN_FAILED, None, {"username": "<script>alert(1)</script>"})
     AuditEvent.objects.update(username="<img src=x onerror=alert(1)>")
-    response = client_for(chief).get("/admin/releases/auditevent/")
+    response = client_for(superuser).get("/admin/releases/auditevent/")
     assert b"<img src=x" not in response.content
     assert b"<script>alert(1)" not in response.content

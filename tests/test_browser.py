@@ -1,69 +1,11 @@
 """The site in a real browser: Debian's Chromium driven by Playwright, checked by axe-core."""
 
-import os
-import shutil
-
 import pytest
-from django.core.management import call_command
 
-CHROMIUM = "/usr/bin/chromium"
+from .helpers import assert_accessible, run_worker, settle
+from .images import HTML_AS_JPEG, large_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip("Debian's Chromium is not installed (make browser)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server's
-    # database work happens in its own thread, so Django's guard does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", no_user=True, verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    settle(page)
-    context.close()
-
-
-def settle(page):
-    """Let the page's last requests (lazy images) finish before the database is reset."""
-    page.wait_for_load_state("networkidle")
-
-
-def assert_accessible(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_reader_reads_a_release_switches_language_and_opens_the_parallel_view(tab, demo):
@@ -134,16 +76,13 @@ def test_official_and_tag_pages_pass_axe(tab, demo):
 
 
 @pytest.fixture
-def editor(browser, demo):
-    """A logged-in press officer's browser tab, 1280 pixels wide."""
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.create_superuser("officer", "officer@example.org", "secret-pw-1")
+def admin_tab(browser, demo, superuser):
+    """A browser tab signed in to the admin as a superuser, 1280 pixels wide."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(demo + "/admin/login/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "secret-pw-1")
+    page.fill("#id_username", superuser.username)
+    page.fill("#id_password", "pw")
     with page.expect_navigation():
         page.click("input[type=submit]")
     yield page
@@ -158,83 +97,80 @@ def release_change_url(demo):
     return f"{demo}/admin/releases/release/{release.pk}/change/", release
 
 
-def test_admin_shows_both_languages_side_by_side_within_the_window(editor, demo):
+def test_admin_shows_both_languages_side_by_side_within_the_window(admin_tab, demo):
     url, _release = release_change_url(demo)
-    editor.goto(url)
+    admin_tab.goto(url)
     for field in ("title", "lead", "blocks-0-text"):
-        uk = editor.locator(f"[name={field}_uk]").bounding_box()
-        en = editor.locator(f"[name={field}_en]").bounding_box()
+        uk = admin_tab.locator(f"[name={field}_uk]").bounding_box()
+        en = admin_tab.locator(f"[name={field}_en]").bounding_box()
         assert en["x"] > uk["x"] + uk["width"] - 1, field
         assert abs(en["y"] - uk["y"]) < 5, field
         assert en["x"] + en["width"] <= 1280, field
 
 
-def test_admin_block_shows_only_the_fields_of_its_kind(editor, demo):
+def test_admin_block_shows_only_the_fields_of_its_kind(admin_tab, demo):
     url, release = release_change_url(demo)
-    editor.goto(url)
+    admin_tab.goto(url)
     kinds = [b.kind for b in release.blocks.all()]
     first_paragraph = kinds.index("paragraph")
-    official = editor.locator(f"[name=blocks-{first_paragraph}-official]")
+    official = admin_tab.locator(f"[name=blocks-{first_paragraph}-official]")
     assert not official.is_visible()
-    editor.select_option(f"[name=blocks-{first_paragraph}-kind]", "quote")
+    admin_tab.select_option(f"[name=blocks-{first_paragraph}-kind]", "quote")
     assert official.is_visible()
 
 
-def test_a_block_added_in_the_admin_goes_to_the_end(editor, demo):
+def test_a_block_added_in_the_admin_goes_to_the_end(admin_tab, demo):
     url, release = release_change_url(demo)
     count = release.blocks.count()
-    editor.goto(url)
-    editor.locator(".press-blocks .add-row a").click()
-    editor.fill(f"[name=blocks-{count}-text_uk]", "Новий завершальний абзац.")
-    editor.fill(f"[name=blocks-{count}-text_en]", "A new closing paragraph.")
-    with editor.expect_navigation():
-        editor.click("input[name=_continue]")
-    errors = editor.locator(".errornote, .errorlist").all_inner_texts()
-    assert editor.locator(".messagelist .success").count() == 1, errors
+    admin_tab.goto(url)
+    admin_tab.locator(".press-blocks .add-row a").click()
+    admin_tab.fill(f"[name=blocks-{count}-text_uk]", "Новий завершальний абзац.")
+    admin_tab.fill(f"[name=blocks-{count}-text_en]", "A new closing paragraph.")
+    with admin_tab.expect_navigation():
+        admin_tab.click("input[name=_continue]")
+    errors = admin_tab.locator(".errornote, .errorlist").all_inner_texts()
+    assert admin_tab.locator(".messagelist .success").count() == 1, errors
     assert release.blocks.last().text_en == "A new closing paragraph."
     assert release.blocks.count() == count + 1
 
 
-def test_clicking_the_photo_preview_sets_the_focal_point(editor, demo):
+def test_clicking_the_photo_preview_sets_the_focal_point(admin_tab, demo):
     from releases.models import Photo
 
     photo = Photo.objects.order_by("pk").first()
-    editor.goto(f"{demo}/admin/releases/photo/{photo.pk}/change/")
-    preview = editor.locator(".field-preview_large img")
+    admin_tab.goto(f"{demo}/admin/releases/photo/{photo.pk}/change/")
+    preview = admin_tab.locator(".field-preview_large img")
     box = preview.bounding_box()
     preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
-    assert abs(float(editor.input_value("#id_focal_x")) - 0.25) < 0.02
-    assert abs(float(editor.input_value("#id_focal_y")) - 0.75) < 0.02
-    with editor.expect_navigation():
-        editor.click("input[name=_continue]")
+    assert abs(float(admin_tab.input_value("#id_focal_x")) - 0.25) < 0.02
+    assert abs(float(admin_tab.input_value("#id_focal_y")) - 0.75) < 0.02
+    with admin_tab.expect_navigation():
+        admin_tab.click("input[name=_continue]")
     photo.refresh_from_db()
     assert abs(photo.focal_x - 0.25) < 0.02
 
 
-def test_batch_upload_states_follow_the_worker_without_a_reload(editor, demo, tmp_path):
-    from tests.images import HTML_AS_JPEG
-    from tests.test_photo_uploads import large_image, run_worker
-
+def test_batch_upload_states_follow_the_worker_without_a_reload(admin_tab, demo, tmp_path):
     (tmp_path / "shoot.jpg").write_bytes(large_image(21))
     (tmp_path / "page.jpg").write_bytes(HTML_AS_JPEG)
-    editor.goto(f"{demo}/admin/releases/photo/upload/")
-    editor.set_input_files("#id_files", [tmp_path / "shoot.jpg", tmp_path / "page.jpg"])
-    editor.fill("#id_prefix", "brw")
-    with editor.expect_navigation():
-        editor.click("input[type=submit]")
-    states = editor.locator("#upload-states")
+    admin_tab.goto(f"{demo}/admin/releases/photo/upload/")
+    admin_tab.set_input_files("#id_files", [tmp_path / "shoot.jpg", tmp_path / "page.jpg"])
+    admin_tab.fill("#id_prefix", "brw")
+    with admin_tab.expect_navigation():
+        admin_tab.click("input[type=submit]")
+    states = admin_tab.locator("#upload-states")
     assert states.get_attribute("data-pending") == "2"
     assert "В черзі: 2" in states.locator(".upload-states-summary").inner_text()
-    assert_accessible(editor)
-    address = editor.url
+    assert_accessible(admin_tab)
+    address = admin_tab.url
 
     run_worker()
 
     # The page's script fetches the states again: no reload, no navigation.
-    editor.wait_for_selector("#upload-states[data-pending='0']", timeout=15000)
-    assert editor.url == address
-    row = editor.locator("#upload-states tr", has_text="shoot.jpg")
+    admin_tab.wait_for_selector("#upload-states[data-pending='0']", timeout=15000)
+    assert admin_tab.url == address
+    row = admin_tab.locator("#upload-states tr", has_text="shoot.jpg")
     assert "brw-0001" in row.inner_text()
-    refused = editor.locator("#upload-states tr", has_text="page.jpg").inner_text()
+    refused = admin_tab.locator("#upload-states tr", has_text="page.jpg").inner_text()
     assert "це не зображення JPEG, PNG чи WebP" in refused
-    assert_accessible(editor)
+    assert_accessible(admin_tab)

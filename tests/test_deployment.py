@@ -22,36 +22,24 @@ if stack.nginx_binary() is None:
 
 SITE_DATA = textwrap.dedent(
     """
-    import io
     import json
     from datetime import timedelta
 
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model,
-    )
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
-    from PIL import Image
-    from releases.photos.imaging import prepare_photo
-    from releases.models import Photo, PreviewLink
-    from tests.factories import make_release
+    from releases.models import PreviewLink
+    from tests.factories import (
+        make_public_photo, make_release, make_stored_photo, make_superuser,
+    )
 
-    def stored_photo(code, colour):
-        buffer = io.BytesIO()
-        Image.new("RGB", (1000, 700), colour).save(buffer, "JPEG")
-        photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
-        photo.store(prepare_photo(f"{code}.jpg", buffer.getvalue()))
-        photo.save()
-        return photo
-
-    public = stored_photo("dep-0001", "#335577")
-    make_release(hero_photo=public)
-    embargoed = stored_photo("dep-0002", "#775533")
+    public = make_public_photo("dep-0001", size=(1000, 700), colour="#335577")
+    embargoed = make_stored_photo("dep-0002", size=(1000, 700), colour="#775533")
     draft = make_release(published=False, hero_photo=embargoed)
     link = PreviewLink.objects.create(
         release=draft, expires_at=timezone.now() + timedelta(days=1)
     )
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    editor = make_superuser("editor")
     session = SessionStore()
     session.update({
         SESSION_KEY: str(editor.pk),

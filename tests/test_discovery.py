@@ -19,6 +19,7 @@ from .factories import (
     make_release,
     make_tag,
 )
+from .helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,7 @@ def test_feed_of_an_unknown_tag_is_a_404(client, site):
 
 
 def test_pages_advertise_their_feeds(client, site):
-    soup = BeautifulSoup(client.get("/en/tags/defence-industry/").content, "html.parser")
+    soup = soup_of(client.get("/en/tags/defence-industry/"))
     feeds = {
         link["href"]
         for link in soup.find_all("link", rel="alternate")
@@ -284,7 +285,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_admin_and_previews(clien
 
 
 def head_of(client, url):
-    return BeautifulSoup(client.get(url).content, "html.parser").head
+    return soup_of(client.get(url)).head
 
 
 def test_open_graph_and_twitter_cards_use_the_social_crop_and_its_alt_text(client, site):

@@ -15,11 +15,11 @@ import time
 
 import psycopg
 import pytest
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import connection
 
 from . import stack
+from .helpers import needs_postgresql, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,7 @@ def postgres_url(port=None) -> str:
     )
 
 
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("a lock and a statement timeout are PostgreSQL's: run with DATABASE_URL")
+POSTGRESQL_ONLY = "a lock and a statement timeout are PostgreSQL's: run with DATABASE_URL"
 
 
 class App:
@@ -75,7 +73,7 @@ def assert_service_unavailable(response, language):
     assert response.status == 503, (response.status, response.content[:500])
     assert int(response.getheader("Retry-After")) > 0
     assert "no-store" in response.getheader("Cache-Control", "")
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert soup.html["lang"] == language
     assert settings.SITE_NAME[language] in soup.get_text()
     heading = {"uk": "Сайт тимчасово недоступний", "en": "The site is briefly unavailable"}
@@ -144,7 +142,7 @@ def test_an_unreachable_database_gives_a_503_page_in_the_pages_language(
 def test_the_site_recovers_when_the_database_comes_back_without_a_restart(
     tmp_path, static_root, pool
 ):
-    needs_postgresql()
+    needs_postgresql(POSTGRESQL_ONLY)
     relay_port = stack.free_port()
     port, serving = app_serving(
         tmp_path, static_root, postgres_url(relay_port), DB_POOL=pool, DB_POOL_TIMEOUT="2"
@@ -168,7 +166,7 @@ def test_the_site_recovers_when_the_database_comes_back_without_a_restart(
 @pytest.fixture
 def locked_releases():
     """Another connection holds an exclusive lock on the releases table until released."""
-    needs_postgresql()
+    needs_postgresql(POSTGRESQL_ONLY)
     holder = psycopg.connect(postgres_url().replace("postgres://", "postgresql://"))
     holder.execute("LOCK TABLE releases_release IN ACCESS EXCLUSIVE MODE")
     yield holder

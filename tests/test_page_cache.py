@@ -19,8 +19,9 @@ from .factories import (
     make_photo,
     make_release,
     make_tag,
+    make_user,
 )
-from .test_workflow import client_for, make_user
+from .helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

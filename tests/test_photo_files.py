@@ -10,22 +10,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
-from PIL import Image
+from django.utils import timezone
 
 from releases.models import Official, Photo, PreviewLink, Release, Rendition
 from releases.photos.imaging import prepare_photo
-from releases.roles import EDITOR
 
 from . import images
-from .factories import jpeg_bytes, make_official, make_photo, make_release
-from .test_workflow import client_for, form_data, make_user
+from .factories import jpeg_bytes, make_official, make_public_photo, make_release, make_user
+from .helpers import client_for, form_data, soup_of
+from .images import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -41,50 +39,6 @@ def stored_files(settings) -> set[str]:
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def opened(data: bytes):
-    return Image.open(io.BytesIO(data))
-
-
-def public_photo(code="jrs-5105", size=(2000, 1000), colour="#445566"):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG")
-    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
-    photo.store(prepare_photo(f"{code}.jpg", buffer.getvalue()))
-    photo.save()
-    make_release(hero_photo=photo)
-    return photo
-
-
-@pytest.fixture
-def photo():
-    return public_photo()
-
-
-@pytest.fixture
-def draft_photo():
-    photo = make_photo(code="jrs-9000")
-    make_release(published=False, hero_photo=photo)
-    return photo
-
-
-@pytest.fixture
-def editor():
-    return client_for(make_user("editor", EDITOR))
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def small_sizes(settings):
-    """Rendition sizes small enough that a 400-pixel photo has a working copy (160 px)."""
-    settings.PHOTO_WIDTHS = [40, 80]
-    settings.PHOTO_CROPS = {"card": (80, 60)}
 
 
 # Which renditions exist ------------------------------------------------------------------
@@ -127,7 +81,7 @@ def test_a_width_this_photo_has_no_rendition_in_is_a_404_that_writes_nothing(
 
 
 def test_a_photo_narrower_than_the_largest_width_has_its_own_width_as_a_size(client):
-    photo = public_photo(size=(1000, 500))
+    photo = make_public_photo("jrs-5105", size=(1000, 500))
     assert client.get(photo.rendition_url("w1000", "jpg")).status_code == 200
     assert client.get(photo.rendition_url("w1200", "jpg")).status_code == 404
 
@@ -163,7 +117,7 @@ def test_a_rendition_whose_file_went_missing_is_drawn_again_under_the_same_name(
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_flood_of_requests_for_a_new_rendition_draws_it_once(monkeypatch, settings):
-    photo = public_photo()
+    photo = make_public_photo("jrs-5105")
     drawn = []
     draw = Photo.open_for_rendition
 
@@ -365,14 +319,8 @@ def test_a_tiny_webp_claiming_huge_dimensions_is_refused_without_being_decoded(
 # Replacing a photo ---------------------------------------------------------------------
 
 
-def stored_small_photo(code="jrs-4000", colour="#446688"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), colour).save(buffer, "JPEG")
-    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
-    photo.store(prepare_photo(f"{code}.jpg", buffer.getvalue()))
-    photo.save()
-    make_release(hero_photo=photo)
-    return photo
+def stored_small_photo():
+    return make_public_photo("jrs-4000", size=(400, 300), colour="#446688")
 
 
 def test_replacing_the_image_deletes_the_old_original_working_copy_and_renditions(
@@ -552,7 +500,7 @@ def test_a_400_mb_upload_is_refused_by_its_size_at_the_field_using_no_memory(
     form = response.context["adminform"].form
     refusal = "“huge.jpg” cannot be used: the file is larger than 25.0\xa0MB."
     assert form.errors["image"] == [refusal]
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert refusal in soup.select_one(".field-image .errorlist").get_text()
     # Django kept no more of it than it takes to know it is too large.
     assert form.files["image"].size == settings.PHOTO_MAX_UPLOAD_BYTES + 1
@@ -562,15 +510,9 @@ def test_a_400_mb_upload_is_refused_by_its_size_at_the_field_using_no_memory(
 # Officials' portraits are photos too ----------------------------------------------------
 
 
-def official_form(client, url, **changes):
-    data = form_data(client, url)
-    data.update(changes)
-    return data
-
-
 def test_a_portrait_uploaded_in_the_admin_passes_the_photo_gate(editor, settings):
     url = "/admin/releases/official/add/"
-    data = official_form(
+    data = form_data(
         editor,
         url,
         name_uk="Іван Петренко",
@@ -592,7 +534,7 @@ def test_a_portrait_uploaded_in_the_admin_passes_the_photo_gate(editor, settings
 
 def test_an_svg_portrait_is_refused_at_its_field(editor):
     url = "/en/admin/releases/official/add/"
-    data = official_form(
+    data = form_data(
         editor,
         url,
         name_uk="Іван Петренко",
@@ -600,7 +542,7 @@ def test_an_svg_portrait_is_refused_at_its_field(editor):
     )
     response = editor.post(url, data)
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert "“ivan.svg” cannot be used" in soup.select_one(".field-portrait .errorlist").text
     assert not Official.objects.exists()
 
@@ -639,11 +581,11 @@ def test_replacing_or_removing_a_portrait_deletes_the_old_file(
     old = portrayed.portrait.name
     new = SimpleUploadedFile("new.jpg", jpeg_bytes(colour="#aa2200"), "image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):
-        assert editor.post(url, official_form(editor, url, portrait=new)).status_code == 302
+        assert editor.post(url, form_data(editor, url, portrait=new)).status_code == 302
     portrayed.refresh_from_db()
     assert stored_files(settings) == {portrayed.portrait.name}
     assert portrayed.portrait.name != old
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(url, official_form(editor, url, **{"portrait-clear": "on"}))
+        response = editor.post(url, form_data(editor, url, **{"portrait-clear": "on"}))
     assert response.status_code == 302
     assert stored_files(settings) == set()

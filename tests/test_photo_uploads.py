@@ -6,23 +6,18 @@ its own loop (``db_worker``'s ``Worker`` in batch mode), in the same process.
 """
 
 import hashlib
-import io
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
-from PIL import Image
 
 from releases.models import Photo, PhotoUpload
 from releases.photos import uploads
@@ -30,7 +25,8 @@ from releases.photos.imaging import prepare_photo
 
 from . import images
 from .factories import jpeg_bytes, make_photo
-from .test_workflow import client_for, make_user
+from .helpers import needs_postgresql, run_worker, soup_of, upload
+from .images import large_image
 
 # The worker's loop closes and reopens its database connection as a long-running
 # process should; only a test database in autocommit (not one open transaction per
@@ -40,40 +36,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 UPLOAD_URL = "/admin/releases/photo/upload/"
 
 
-def large_image(seed: int, fmt="JPEG", side=3000) -> bytes:
-    """A real ``side``×``side`` photograph-sized image, different for each ``seed``."""
-    ramp = Image.linear_gradient("L").resize((side, side))
-    image = Image.merge("RGB", (ramp, ramp.rotate(90), Image.new("L", (side, side), seed)))
-    buffer = io.BytesIO()
-    image.save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def upload(name, data, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type)
-
-
-def run_worker():
-    """Run every queued task with the database backend's own worker loop, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 def incoming_files() -> list[str]:
     root = Path(storages["uploads"].location)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def states_on(client, url) -> dict:
@@ -90,11 +55,6 @@ def states_on(client, url) -> dict:
     }
 
 
-@pytest.fixture
-def officer():
-    return client_for(make_user("officer", "Press officer"))
-
-
 def post_batch(client, files, **fields):
     data = {"files": files, "prefix": "jrs", **fields}
     return client.post(UPLOAD_URL, data)
@@ -103,11 +63,11 @@ def post_batch(client, files, **fields):
 # The request -----------------------------------------------------------------------------
 
 
-def test_batch_upload_returns_before_any_image_is_decoded(officer):
+def test_batch_upload_returns_before_any_image_is_decoded(press_officer):
     files = [upload(f"DSC_{i}.jpg", large_image(i)) for i in range(3)]
     files.append(upload("scan.png", large_image(9, "PNG"), "image/png"))
 
-    response = post_batch(officer, files)
+    response = post_batch(press_officer, files)
 
     assert response.status_code == 302
     batch = PhotoUpload.objects.get(name="scan.png").batch
@@ -120,12 +80,12 @@ def test_batch_upload_returns_before_any_image_is_decoded(officer):
     assert len(incoming_files()) == 4
     assert not any("DSC" in name for name in incoming_files())
     assert not (Path(settings.MEDIA_ROOT) / "incoming").exists()
-    states = states_on(officer, response["Location"])
+    states = states_on(press_officer, response["Location"])
     assert states["DSC_0.jpg"][0] == "В черзі"
     assert len(states) == 4
 
 
-def test_each_file_ends_stored_under_the_next_code_or_refused_by_name(officer):
+def test_each_file_ends_stored_under_the_next_code_or_refused_by_name(press_officer):
     make_photo(code="jrs-5105")
     files = [
         upload("one.jpg", large_image(1)),
@@ -133,7 +93,7 @@ def test_each_file_ends_stored_under_the_next_code_or_refused_by_name(officer):
         upload("fake.jpg", images.HTML_AS_JPEG),
         upload("three.png", images.png_with_text_chunk(), "image/png"),
     ]
-    response = post_batch(officer, files, credit_uk="Пресслужба", credit_en="Press service")
+    response = post_batch(press_officer, files, credit_uk="Пресслужба", credit_en="Press service")
 
     run_worker()
 
@@ -147,35 +107,37 @@ def test_each_file_ends_stored_under_the_next_code_or_refused_by_name(officer):
     assert not incoming_files()  # nothing is left waiting once every file has ended
 
     page = response["Location"]
-    uk = states_on(officer, page)
+    uk = states_on(press_officer, page)
     assert uk["one.jpg"] == ("Збережено", "jrs-5106")
     assert uk["fake.jpg"][0] == "Відхилено"
     assert (
         uk["fake.jpg"][1]
         == "Файл «fake.jpg» не можна використати: це не зображення JPEG, PNG чи WebP."
     )
-    en = states_on(officer, "/en" + page)
+    en = states_on(press_officer, "/en" + page)
     assert en["fake.jpg"] == (
         "Refused",
         "“fake.jpg” cannot be used: it is not a JPEG, PNG or WebP image.",
     )
 
 
-def test_a_whole_shoot_is_stored_in_the_order_it_was_chosen_and_shown_in_the_library(officer):
+def test_a_whole_shoot_is_stored_in_the_order_it_was_chosen_and_shown_in_the_library(
+    press_officer,
+):
     files = [
         upload(f"{i:02d}.jpg", jpeg_bytes(colour=f"#{i:02x}{i:02x}{i:02x}")) for i in range(30)
     ]
-    post_batch(officer, files, prefix="shoot")
+    post_batch(press_officer, files, prefix="shoot")
     run_worker()
     codes = dict(PhotoUpload.objects.values_list("name", "photo__code"))
     assert codes == {f"{i:02d}.jpg": f"shoot-{i + 1:04d}" for i in range(30)}
-    library = soup_of(officer.get("/admin/releases/photo/"))
+    library = soup_of(press_officer.get("/admin/releases/photo/"))
     recent = library.find(id="upload-states")
     assert recent["data-pending"] == "0"
     assert "Збережено: 30" in recent.get_text()
 
 
-def test_the_same_file_twice_is_reported_as_a_duplicate_with_a_link(officer):
+def test_the_same_file_twice_is_reported_as_a_duplicate_with_a_link(press_officer):
     existing = make_photo(code="jrs-0001")
     existing.source_sha256 = hashlib.sha256(jpeg_bytes(colour="#123456")).hexdigest()
     existing.save()
@@ -185,7 +147,7 @@ def test_the_same_file_twice_is_reported_as_a_duplicate_with_a_link(officer):
         upload("again.jpg", photo),
         upload("old.jpg", jpeg_bytes(colour="#123456")),
     ]
-    response = post_batch(officer, files)
+    response = post_batch(press_officer, files)
     run_worker()
 
     stored = Photo.objects.get(code="jrs-0002")
@@ -193,16 +155,16 @@ def test_the_same_file_twice_is_reported_as_a_duplicate_with_a_link(officer):
     assert again.state == "refused" and again.duplicate_of == stored
     assert PhotoUpload.objects.get(name="old.jpg").duplicate_of == existing
     assert Photo.objects.count() == 2
-    soup = soup_of(officer.get(response["Location"]))
+    soup = soup_of(press_officer.get(response["Location"]))
     row = soup.find("th", string="again.jpg").parent
     assert "вже є в бібліотеці як jrs-0002" in row.get_text()
     assert row.find("a")["href"] == f"/admin/releases/photo/{stored.pk}/change/"
 
 
-def test_a_file_larger_than_the_limit_is_refused_at_once_and_not_stored(officer, settings):
+def test_a_file_larger_than_the_limit_is_refused_at_once_and_not_stored(press_officer, settings):
     settings.PHOTO_MAX_UPLOAD_BYTES = 1000
     response = post_batch(
-        officer, [upload("huge.jpg", large_image(3)), upload("small.jpg", jpeg_bytes())]
+        press_officer, [upload("huge.jpg", large_image(3)), upload("small.jpg", jpeg_bytes())]
     )
     huge = PhotoUpload.objects.get(name="huge.jpg")
     assert huge.state == "refused"
@@ -211,7 +173,7 @@ def test_a_file_larger_than_the_limit_is_refused_at_once_and_not_stored(officer,
     )
     assert huge.reasons["uk"].endswith("файл більший за 1000\xa0байтів.")
     assert len(incoming_files()) == 1  # only the small one waits for the worker
-    assert states_on(officer, "/en" + response["Location"])["huge.jpg"][0] == "Refused"
+    assert states_on(press_officer, "/en" + response["Location"])["huge.jpg"][0] == "Refused"
 
 
 @pytest.mark.parametrize(
@@ -222,11 +184,11 @@ def test_a_file_larger_than_the_limit_is_refused_at_once_and_not_stored(officer,
     ],
 )
 def test_a_batch_over_the_limits_is_refused_at_the_files_field(
-    officer, settings, setting, value, expected
+    press_officer, settings, setting, value, expected
 ):
     setattr(settings, setting, value)
     files = [upload(f"{i}.jpg", jpeg_bytes(colour=f"#0000{i:02x}")) for i in range(3)]
-    response = post_batch(officer, files, credit_uk="Пресслужба")
+    response = post_batch(press_officer, files, credit_uk="Пресслужба")
     assert response.status_code == 200
     errors = soup_of(response).select_one(".field-files .errorlist").get_text()
     assert expected in errors
@@ -236,37 +198,39 @@ def test_a_batch_over_the_limits_is_refused_at_the_files_field(
     assert soup_of(response).find("input", attrs={"name": "credit_uk"})["value"] == "Пресслужба"
 
 
-def test_a_prefix_that_cannot_start_a_photo_code_is_refused_at_its_field(officer):
-    response = post_batch(officer, [upload("a.jpg", jpeg_bytes())], prefix="jrs--_x")
+def test_a_prefix_that_cannot_start_a_photo_code_is_refused_at_its_field(press_officer):
+    response = post_batch(press_officer, [upload("a.jpg", jpeg_bytes())], prefix="jrs--_x")
     assert response.status_code == 200
     assert soup_of(response).select_one(".field-prefix .errorlist")
     assert not PhotoUpload.objects.exists()
 
 
-def test_a_file_name_with_markup_or_direction_tricks_is_shown_as_text(officer):
+def test_a_file_name_with_markup_or_direction_tricks_is_shown_as_text(press_officer):
     name = "<img src=x onerror=alert(1)>\u202egpj.exe"
-    response = post_batch(officer, [upload(name, images.SVG, "image/svg+xml")])
+    response = post_batch(press_officer, [upload(name, images.SVG, "image/svg+xml")])
     run_worker()
     record = PhotoUpload.objects.get()
     assert record.name == "<img src=x onerror=alert(1)>gpj.exe"
-    page = officer.get(response["Location"]).content.decode()
+    page = press_officer.get(response["Location"]).content.decode()
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;gpj.exe" in page
     assert record.state == "refused"
 
 
-def test_files_waiting_long_for_the_worker_are_pointed_out(officer):
-    response = post_batch(officer, [upload("a.jpg", jpeg_bytes())])
+def test_files_waiting_long_for_the_worker_are_pointed_out(press_officer):
+    response = post_batch(press_officer, [upload("a.jpg", jpeg_bytes())])
     notice = "Деякі файли чекають понад п’ять хвилин"
-    assert notice not in officer.get(response["Location"]).content.decode()
+    assert notice not in press_officer.get(response["Location"]).content.decode()
     with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
-        assert notice in officer.get(response["Location"]).content.decode()
+        assert notice in press_officer.get(response["Location"]).content.decode()
 
 
-def test_without_a_worker_the_immediate_backend_stores_the_batch_in_the_request(officer, settings):
+def test_without_a_worker_the_immediate_backend_stores_the_batch_in_the_request(
+    press_officer, settings
+):
     # What TASKS_IMMEDIATE=true gives a developer running `manage.py runserver` alone.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    post_batch(officer, [upload("now.jpg", jpeg_bytes()), upload("bad.jpg", images.SVG)])
+    post_batch(press_officer, [upload("now.jpg", jpeg_bytes()), upload("bad.jpg", images.SVG)])
     assert PhotoUpload.objects.get(name="now.jpg").photo.code == "jrs-0001"
     assert PhotoUpload.objects.get(name="bad.jpg").state == "refused"
     assert not incoming_files()
@@ -276,8 +240,7 @@ def test_without_a_worker_the_immediate_backend_stores_the_batch_in_the_request(
 # Who may upload --------------------------------------------------------------------------
 
 
-def test_forged_batch_upload_by_a_translator_is_refused_and_stores_nothing():
-    translator = client_for(make_user("translator", "Translator"))
+def test_forged_batch_upload_by_a_translator_is_refused_and_stores_nothing(translator):
     assert translator.get(UPLOAD_URL).status_code == 403
     response = post_batch(translator, [upload("a.jpg", large_image(1))])
     assert response.status_code == 403
@@ -286,22 +249,20 @@ def test_forged_batch_upload_by_a_translator_is_refused_and_stores_nothing():
     assert not incoming_files()
 
 
-def test_only_people_who_may_add_photos_see_upload_states(officer):
-    response = post_batch(officer, [upload("secret-location.jpg", jpeg_bytes())])
+def test_only_people_who_may_add_photos_see_upload_states(press_officer, translator, editor):
+    response = post_batch(press_officer, [upload("secret-location.jpg", jpeg_bytes())])
     batch_page = response["Location"]
-    translator = client_for(make_user("translator", "Translator"))
     for url in (batch_page, "/admin/releases/photo/uploads/"):
         assert translator.get(url).status_code == 403
     library = translator.get("/admin/releases/photo/").content.decode()
     assert "secret-location.jpg" not in library
-    editor = client_for(make_user("editor", "Editor"))
     assert "secret-location.jpg" in editor.get("/admin/releases/photo/").content.decode()
     assert editor.get(batch_page).status_code == 200
 
 
-def test_upload_states_page_works_without_inline_script_under_a_strict_policy(officer):
-    response = post_batch(officer, [upload("a.jpg", jpeg_bytes())])
-    page = officer.get(response["Location"])
+def test_upload_states_page_works_without_inline_script_under_a_strict_policy(press_officer):
+    response = post_batch(press_officer, [upload("a.jpg", jpeg_bytes())])
+    page = press_officer.get(response["Location"])
     policy = page["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     soup = soup_of(page)
@@ -322,8 +283,8 @@ def abandon(record):
     assert uploads.claim(record.pk) is not None
 
 
-def test_a_file_whose_worker_died_is_retried_and_stored(officer):
-    post_batch(officer, [upload("killed.jpg", large_image(4))])
+def test_a_file_whose_worker_died_is_retried_and_stored(press_officer):
+    post_batch(press_officer, [upload("killed.jpg", large_image(4))])
     record = PhotoUpload.objects.get()
     abandon(record)
 
@@ -341,8 +302,8 @@ def test_a_file_whose_worker_died_is_retried_and_stored(officer):
     assert record.attempts == 2
 
 
-def test_a_file_that_stops_the_worker_every_time_ends_failed_with_the_reason(officer):
-    response = post_batch(officer, [upload("poison.jpg", large_image(6))])
+def test_a_file_that_stops_the_worker_every_time_ends_failed_with_the_reason(press_officer):
+    response = post_batch(press_officer, [upload("poison.jpg", large_image(6))])
     record = PhotoUpload.objects.get()
     now = timezone.now()
     for attempt in range(settings.PHOTO_UPLOAD_ATTEMPTS):
@@ -356,16 +317,18 @@ def test_a_file_that_stops_the_worker_every_time_ends_failed_with_the_reason(off
     assert not incoming_files()
     run_worker()  # the tasks left behind find nothing to do
     assert not Photo.objects.exists()
-    uk = states_on(officer, response["Location"])["poison.jpg"]
+    uk = states_on(press_officer, response["Location"])["poison.jpg"]
     assert uk[0] == "Не вдалося"
     assert "Обробка зупинилася" in uk[1]
-    en = states_on(officer, "/en" + response["Location"])["poison.jpg"]
+    en = states_on(press_officer, "/en" + response["Location"])["poison.jpg"]
     assert en[0] == "Failed"
     assert "Processing stopped before this file was done (2 times)" in en[1]
 
 
-def test_a_worker_that_comes_back_after_its_file_was_retried_does_not_store_it_twice(officer):
-    post_batch(officer, [upload("slow.jpg", large_image(7))])
+def test_a_worker_that_comes_back_after_its_file_was_retried_does_not_store_it_twice(
+    press_officer,
+):
+    post_batch(press_officer, [upload("slow.jpg", large_image(7))])
     record = PhotoUpload.objects.get()
     slow = uploads.claim(record.pk)
     with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
@@ -377,18 +340,18 @@ def test_a_worker_that_comes_back_after_its_file_was_retried_does_not_store_it_t
     assert Photo.objects.count() == 1
 
 
-def test_a_file_lost_from_storage_ends_failed_not_queued_forever(officer):
-    response = post_batch(officer, [upload("gone.jpg", jpeg_bytes())])
+def test_a_file_lost_from_storage_ends_failed_not_queued_forever(press_officer):
+    response = post_batch(press_officer, [upload("gone.jpg", jpeg_bytes())])
     storages["uploads"].delete(PhotoUpload.objects.get().file.name)
     run_worker()
     record = PhotoUpload.objects.get()
     assert record.state == "failed"
-    assert "server error" in states_on(officer, "/en" + response["Location"])["gone.jpg"][1]
+    assert "server error" in states_on(press_officer, "/en" + response["Location"])["gone.jpg"][1]
     assert DBTaskResult.objects.failed().count() == 1  # with the traceback, for the log
 
 
-def test_recover_dry_run_lists_stale_uploads_and_changes_nothing(officer, capsys):
-    post_batch(officer, [upload("a.jpg", jpeg_bytes())])
+def test_recover_dry_run_lists_stale_uploads_and_changes_nothing(press_officer, capsys):
+    post_batch(press_officer, [upload("a.jpg", jpeg_bytes())])
     record = PhotoUpload.objects.get()
     abandon(record)
     with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
@@ -400,13 +363,12 @@ def test_recover_dry_run_lists_stale_uploads_and_changes_nothing(officer, capsys
 # Two at once -----------------------------------------------------------------------------
 
 
-def test_two_workers_at_once_give_distinct_codes_and_store_a_shared_file_once(officer):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time; the race needs PostgreSQL")
+def test_two_workers_at_once_give_distinct_codes_and_store_a_shared_file_once(press_officer):
+    needs_postgresql("SQLite has one writer at a time; the race needs PostgreSQL")
     shared = large_image(8)
-    post_batch(officer, [upload("a.jpg", large_image(11)), upload("b.jpg", large_image(12))])
-    post_batch(officer, [upload("c.jpg", shared)])
-    post_batch(officer, [upload("d.jpg", shared)])
+    post_batch(press_officer, [upload("a.jpg", large_image(11)), upload("b.jpg", large_image(12))])
+    post_batch(press_officer, [upload("c.jpg", shared)])
+    post_batch(press_officer, [upload("d.jpg", shared)])
     records = list(PhotoUpload.objects.order_by("pk"))
     claimed = [uploads.claim(r.pk) for r in records]
     prepared = [prepare_photo(r.name, r.file.read()) for r in claimed]

@@ -1,23 +1,16 @@
-import io
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from PIL import Image
 
 from releases.models import Photo, Release, Rendition
 from releases.photos.imaging import prepare_photo
 
 from . import images
-from .factories import add_photo_block, jpeg_bytes, make_photo, make_release
+from .factories import add_photo_block, jpeg_bytes, make_photo, make_public_photo, make_release
+from .helpers import upload
+from .images import opened
 
 pytestmark = pytest.mark.django_db
-
-
-def opened(data: bytes):
-    return Image.open(io.BytesIO(data))
 
 
 # Metadata -------------------------------------------------------------------------------
@@ -72,12 +65,6 @@ def test_webp_is_accepted_and_stays_webp():
 # Refusals -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
 def test_refusal_speaks_the_press_officers_language():
     with pytest.raises(ValidationError) as error:
         prepare_photo("large.png", images.png_bomb(9000, 9000))
@@ -126,17 +113,6 @@ def test_next_code_follows_the_highest_number_with_the_prefix():
     make_photo(code="other-9999")
     assert Photo.objects.next_code("jrs") == "jrs-5106"
     assert Photo.objects.next_code("new") == "new-0001"
-
-
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
-def upload(name, data, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type)
 
 
 def test_admin_upload_stores_a_clean_copy(staff):
@@ -229,24 +205,6 @@ def test_hero_photo_needs_alt_text_in_the_language_too():
 # Renditions -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def photo():
-    photo = Photo(code="jrs-5105", alt_uk="Опис", alt_en="Description")
-    buffer = io.BytesIO()
-    Image.new("RGB", (2000, 1000), "#445566").save(buffer, "JPEG")
-    photo.store(prepare_photo("big.jpg", buffer.getvalue()))
-    photo.save()
-    make_release(hero_photo=photo)
-    return photo
-
-
-@pytest.fixture
-def embargoed():
-    photo = make_photo(code="jrs-9000")
-    make_release(published=False, hero_photo=photo)
-    return photo
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -257,17 +215,17 @@ def embargoed():
         "/renditions/jrs-9000/card.webp",
     ],
 )
-def test_photo_of_an_unpublished_release_stays_hidden_from_the_public(client, embargoed, url):
+def test_photo_of_an_unpublished_release_stays_hidden_from_the_public(client, draft_photo, url):
     assert client.get(url).status_code == 404
 
 
-def test_staff_see_renditions_of_unpublished_photos_in_the_admin(staff, embargoed):
+def test_staff_see_renditions_of_unpublished_photos_in_the_admin(staff, draft_photo):
     assert staff.get("/renditions/jrs-9000/w64.jpg").status_code == 200
 
 
-def test_stored_file_names_cannot_be_guessed_from_the_code(embargoed):
-    assert embargoed.image.name != "photos/jrs-9000.jpg"
-    assert len(embargoed.image.name) > len("photos/jrs-9000.jpg") + 8
+def test_stored_file_names_cannot_be_guessed_from_the_code(draft_photo):
+    assert draft_photo.image.name != "photos/jrs-9000.jpg"
+    assert len(draft_photo.image.name) > len("photos/jrs-9000.jpg") + 8
 
 
 def test_renditions_come_in_the_configured_sizes(client, photo, settings):
@@ -356,7 +314,7 @@ def test_photo_of_an_archived_release_with_a_notice_stays_visible(client):
     assert client.get(photo.rendition_url(f"w{photo.widths()[0]}", "jpg")).status_code == 200
 
 
-def test_renditions_of_embargoed_photos_are_never_kept_by_shared_caches(staff, embargoed):
+def test_renditions_of_embargoed_photos_are_never_kept_by_shared_caches(staff, draft_photo):
     response = staff.get("/renditions/jrs-9000/w64.jpg")
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
@@ -364,21 +322,9 @@ def test_renditions_of_embargoed_photos_are_never_kept_by_shared_caches(staff, e
 # Working copies ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_sizes(settings):
-    """Rendition sizes small enough that a 400-pixel photo needs a working copy (160 px)."""
-    settings.PHOTO_WIDTHS = [40, 80]
-    settings.PHOTO_CROPS = {"card": (80, 60)}
-
-
-def stored_photo(code, fmt, size=(400, 300), mode="RGB"):
-    buffer = io.BytesIO()
-    Image.new(mode, size, (68, 102, 136, 128)[: len(mode)]).save(buffer, fmt)
-    photo = Photo(code=code, alt_uk="Опис", alt_en="Description")
-    photo.store(prepare_photo(f"{code}.{fmt.lower()}", buffer.getvalue()))
-    photo.save()
-    make_release(hero_photo=photo)
-    return photo
+def stored_photo(code, fmt, mode="RGB"):
+    colour = (68, 102, 136, 128)[: len(mode)]
+    return make_public_photo(code, size=(400, 300), colour=colour, fmt=fmt, mode=mode)
 
 
 @pytest.mark.parametrize(

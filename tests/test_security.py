@@ -4,13 +4,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from releases.roles import TRANSLATOR
+from .helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +52,9 @@ def test_security_txt_is_absent_until_a_contact_is_configured(client, settings):
     assert client.get("/.well-known/security.txt").status_code == 404
 
 
-def test_a_broken_catalogue_upload_names_no_path_on_the_server(client, settings):
-    translator = get_user_model().objects.create_user("translator", "t@example.org", "pw")
-    translator.is_staff = True
-    translator.save()
-    translator.groups.add(Group.objects.get(name=TRANSLATOR))
-    client.force_login(translator)
+def test_a_broken_catalogue_upload_names_no_path_on_the_server(translator, settings):
     broken = 'msgid "a"\nmsgstr "b"\nthis is no po syntax\n'
-    response = client.post(
+    response = translator.post(
         "/translations/upload/",
         {
             "language": "uk",
@@ -70,20 +62,15 @@ def test_a_broken_catalogue_upload_names_no_path_on_the_server(client, settings)
         },
     )
     assert response.status_code == 200
-    message = BeautifulSoup(response.content, "html.parser").find(class_="errorlist").get_text()
+    message = soup_of(response).find(class_="errorlist").get_text()
     assert not SERVER_PATH.search(message), message
     assert "3" in message  # the line to look at
 
 
-def test_the_string_editor_lists_catalogues_without_their_path_on_the_server(client):
-    translator = get_user_model().objects.create_user("translator", "t@example.org", "pw")
-    translator.is_staff = True
-    translator.save()
-    translator.groups.add(Group.objects.get(name=TRANSLATOR))
-    client.force_login(translator)
-    response = client.get("/translations/files/project/")
+def test_the_string_editor_lists_catalogues_without_their_path_on_the_server(translator):
+    response = translator.get("/translations/files/project/")
     assert response.status_code == 200
-    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    text = soup_of(response).get_text(" ")
     assert not SERVER_PATH.search(text), SERVER_PATH.search(text)
 
 

@@ -1,28 +1,10 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import needs_postgresql, run_python
+
 # The start of a script run by ``python -c`` with the settings loaded.
 SETUP = "import django; django.setup(); "
 PRODUCTION = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@db/press"}
-
-
-def run_python(*args, settings="prod", env_file="/nonexistent/.env", **variables):
-    """``python *args`` in the project folder, in a process whose environment holds only
-    ``variables`` and the settings module: what a deployment sets, nothing of this run's."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "ENV_FILE": env_file,
-        "DJANGO_SETTINGS_MODULE": f"mod_press.settings.{settings}",
-        **variables,
-    }
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
 
 
 def load_production_settings(**variables):
@@ -128,8 +110,7 @@ def test_production_keeps_persistent_connections_when_the_pool_is_off():
 def test_production_pool_serves_queries_on_postgresql(db):
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the connection pool is PostgreSQL's: run with DATABASE_URL=postgres://…")
+    needs_postgresql("the connection pool is PostgreSQL's: run with DATABASE_URL=postgres://…")
     params = connection.settings_dict
     url = (
         f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or '127.0.0.1'}:"

@@ -10,8 +10,6 @@ from pathlib import Path
 import polib
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -22,7 +20,6 @@ from mod_press.interface_strings.catalogues import (
     placeholder_problems,
     reload_catalogues,
 )
-from releases.roles import PRESS_OFFICER, TRANSLATOR
 
 from .factories import (
     add_paragraph,
@@ -34,6 +31,7 @@ from .factories import (
     make_release,
     make_tag,
 )
+from .helpers import soup_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("uk", "en")}
@@ -214,52 +212,41 @@ def catalogues(settings, tmp_path):
     reload_catalogues()
 
 
-def user_in(group, name):
-    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_only_translators_open_the_string_editor(db):
-    translator = user_in(TRANSLATOR, "translator")
-    officer = user_in(PRESS_OFFICER, "officer")
+def test_only_translators_open_the_string_editor(translator, press_officer):
     assert translator.get("/translations/files/project/").status_code == 200
-    assert officer.get("/translations/files/project/").status_code == 302
+    assert press_officer.get("/translations/files/project/").status_code == 302
     assert Client().get("/translations/files/project/").status_code == 302
-    assert officer.get("/translations/upload/").status_code == 403
+    assert press_officer.get("/translations/upload/").status_code == 403
 
 
-def test_other_packages_catalogues_are_not_offered(db):
-    translator = user_in(TRANSLATOR, "translator")
+def test_other_packages_catalogues_are_not_offered(translator):
     response = translator.get("/translations/files/django/")
     assert response.status_code == 302
     assert response["Location"].endswith("/translations/files/project/")
 
 
 def rosetta_form_url(client, language):
-    listing = BeautifulSoup(client.get("/translations/files/project/").content, "html.parser")
+    listing = soup_of(client.get("/translations/files/project/"))
     links = [
         a["href"] for a in listing.find_all("a", href=True) if f"/project/{language}/" in a["href"]
     ]
     return links[0]
 
 
-def test_a_translator_edits_a_string_and_the_site_shows_it_at_once(db, client, catalogues):
+def rosetta_field(client, url, query, text):
+    """The name of the string editor's field showing ``text`` once ``query`` is searched."""
+    page = soup_of(client.get(url, {"query": query}))
+    return next(t for t in page.find_all("textarea") if t.get_text().strip() == text)["name"]
+
+
+def test_a_translator_edits_a_string_and_the_site_shows_it_at_once(client, catalogues, translator):
     real = CATALOGUES["uk"].read_bytes()
     assert "Останні пресрелізи" in client.get("/").content.decode()
-    translator = user_in(TRANSLATOR, "translator")
     url = rosetta_form_url(translator, "uk")
-    page = BeautifulSoup(
-        translator.get(url, {"query": "Latest press releases"}).content, "html.parser"
-    )
-    field = next(
-        t for t in page.find_all("textarea") if t.get_text().strip() == "Останні пресрелізи"
-    )
+    field = rosetta_field(translator, url, "Latest press releases", "Останні пресрелізи")
     response = translator.post(
         url + "?query=Latest+press+releases",
-        {field["name"]: "Найсвіжіші пресрелізи"},
+        {field: "Найсвіжіші пресрелізи"},
     )
     assert response.status_code == 302
     saved = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
@@ -268,8 +255,7 @@ def test_a_translator_edits_a_string_and_the_site_shows_it_at_once(db, client, c
     assert CATALOGUES["uk"].read_bytes() == real
 
 
-def test_a_translator_downloads_the_catalogue(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_a_translator_downloads_the_catalogue(catalogues, translator):
     response = translator.get(rosetta_form_url(translator, "en") + "download/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -282,8 +268,7 @@ def upload(language, text):
     }
 
 
-def test_a_catalogue_translated_in_a_desktop_tool_is_taken_back(db, client, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_a_catalogue_translated_in_a_desktop_tool_is_taken_back(client, catalogues, translator):
     po = polib.pofile(str(catalogues / "en" / "LC_MESSAGES" / "django.po"))
     po.find("Latest press releases").msgstr = "Newest press releases"
     po.append(polib.POEntry(msgid="A string the code does not have", msgstr="Ignored"))
@@ -295,45 +280,33 @@ def test_a_catalogue_translated_in_a_desktop_tool_is_taken_back(db, client, cata
     assert "Newest press releases" in client.get("/en/").content.decode()
 
 
-def test_an_uploaded_catalogue_with_a_broken_placeholder_is_refused(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_an_uploaded_catalogue_with_a_broken_placeholder_is_refused(catalogues, translator):
     po = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
     po.find("Photo: %(credit)s").msgstr = "Фото: %(author)s"
     response = translator.post("/translations/upload/", upload("uk", str(po)))
     assert response.status_code == 200
-    assert (
-        "%(author)s"
-        in BeautifulSoup(response.content, "html.parser").find(class_="errorlist").get_text()
-    )
+    assert "%(author)s" in soup_of(response).find(class_="errorlist").get_text()
     saved = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
     assert saved.find("Photo: %(credit)s").msgstr == "Фото: %(credit)s"
 
 
-def test_a_file_that_is_not_a_catalogue_is_refused(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_a_file_that_is_not_a_catalogue_is_refused(catalogues, translator):
     response = translator.post("/translations/upload/", upload("uk", "\x00\x01 not a po file"))
     assert response.status_code == 200
-    assert BeautifulSoup(response.content, "html.parser").find(class_="errorlist")
+    assert soup_of(response).find(class_="errorlist")
 
 
-def test_markup_typed_in_the_string_editor_is_not_saved(db, client, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_markup_typed_in_the_string_editor_is_not_saved(client, catalogues, translator):
     url = rosetta_form_url(translator, "uk")
-    page = BeautifulSoup(
-        translator.get(url, {"query": "Photo: %(credit)s"}).content, "html.parser"
-    )
-    field = next(
-        t for t in page.find_all("textarea") if t.get_text().strip() == "Фото: %(credit)s"
-    )
+    field = rosetta_field(translator, url, "Photo: %(credit)s", "Фото: %(credit)s")
     translator.post(
-        url + "?query=Photo", {field["name"]: 'Фото: %(credit)s<img src=x onerror="alert(1)">'}
+        url + "?query=Photo", {field: 'Фото: %(credit)s<img src=x onerror="alert(1)">'}
     )
     saved = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
     assert saved.find("Photo: %(credit)s").msgstr == "Фото: %(credit)s"
 
 
-def test_an_uploaded_catalogue_with_markup_is_refused(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_an_uploaded_catalogue_with_markup_is_refused(catalogues, translator):
     po = polib.pofile(str(catalogues / "uk" / "LC_MESSAGES" / "django.po"))
     po.find("Photo: %(credit)s").msgstr = "Фото: %(credit)s<script>alert(1)</script>"
     response = translator.post("/translations/upload/", upload("uk", str(po)))
@@ -342,8 +315,7 @@ def test_an_uploaded_catalogue_with_markup_is_refused(db, catalogues):
     assert saved.find("Photo: %(credit)s").msgstr == "Фото: %(credit)s"
 
 
-def test_an_uploaded_file_naming_a_server_path_is_not_read_from_disk(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_an_uploaded_file_naming_a_server_path_is_not_read_from_disk(catalogues, translator):
     ukrainian = catalogues / "uk" / "LC_MESSAGES" / "django.po"
     before = ukrainian.read_bytes()
     # The English catalogue's path as the whole content: read as a path, it would pour
@@ -401,8 +373,7 @@ def test_string_editor_empties_a_plural_form_that_adds_markup():
     assert "fuzzy" in entry.flags
 
 
-def test_an_upload_cannot_smuggle_markup_under_a_made_up_plural(db, catalogues):
-    translator = user_in(TRANSLATOR, "translator")
+def test_an_upload_cannot_smuggle_markup_under_a_made_up_plural(catalogues, translator):
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
     po.append(

@@ -8,65 +8,45 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import reversion
 import time_machine
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone, translation
 
 from releases.history import numbered_versions
-from releases.models import Block, Country, Official, Photo, Position, PreviewLink, Release, Tag
+from releases.models import Block, Country, Photo, Position, PreviewLink, Release, Tag
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
-from .factories import add_paragraph, make_release
+from .factories import (
+    add_photo_block,
+    add_quote,
+    jpeg_bytes,
+    make_country,
+    make_official,
+    make_photo,
+    make_position,
+    make_release,
+    make_tag,
+    make_user,
+    written_by,
+)
+from .helpers import (
+    change_url,
+    client_for,
+    datetime_fields,
+    forge_transition,
+    form_data,
+    form_data_from,
+    needs_postgresql,
+    soup_of,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
-ROLES = {"officer": PRESS_OFFICER, "editor": EDITOR, "translator": TRANSLATOR}
-
-
-def make_user(name, role=None):
-    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def people():
-    """One account per role, each with a logged-in client."""
-    return {name: make_user(name, role) for name, role in ROLES.items()}
-
-
-def change_url(release):
-    return f"/admin/releases/release/{release.pk}/change/"
-
-
-def form_data(client, url):
-    """What a browser would send back from the admin form at ``url``, unchanged."""
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return form_data_from(BeautifulSoup(response.content, "html.parser"))
-
 
 def post_change(client, release, **changes):
-    data = form_data(client, change_url(release))
-    data.update(changes)
-    return client.post(change_url(release), data)
-
-
-def written_by(user, **fields):
-    release = make_release(published=False, created_by=user, **fields)
-    add_paragraph(release, uk="Перший абзац.", en="First paragraph.")
-    return release
+    return client.post(change_url(release), form_data(client, change_url(release), **changes))
 
 
 # The permission matrix ------------------------------------------------------------------
@@ -120,14 +100,8 @@ def act_publish(client, user, people):
 
 def act_schedule(client, user, people):
     release = written_by(user, status=Release.Status.IN_REVIEW)
-    future = timezone.localtime(timezone.now() + timedelta(days=2))
-    forge_transition(
-        client,
-        release,
-        "schedule",
-        published_at_0=future.strftime("%d.%m.%Y"),
-        published_at_1=future.strftime("%H:%M:%S"),
-    )
+    future = timezone.now() + timedelta(days=2)
+    forge_transition(client, release, "schedule", **datetime_fields("published_at", future))
     release.refresh_from_db()
     return release.status == Release.Status.SCHEDULED
 
@@ -174,14 +148,6 @@ def act_edit_translation_fields(client, user, people):
     return release.title_en == "A better English title"
 
 
-def forge_transition(client, release, name, **extra):
-    """POST a transition whether or not the form offers it: the server must decide."""
-    response = client.get(change_url(release))
-    data = form_data(client, change_url(release)) if response.status_code == 200 else {}
-    data.update({"transition": name, **extra})
-    return client.post(change_url(release), data)
-
-
 ACTIONS = {
     "create": act_create,
     "edit own": act_edit_own,
@@ -195,6 +161,7 @@ ACTIONS = {
     "edit translation fields": act_edit_translation_fields,
 }
 
+ROLES = ("officer", "editor", "translator")  # the matrix's columns, as ``people`` names them
 MATRIX = {
     #                          officer editor translator
     "create": (True, True, False),
@@ -231,9 +198,7 @@ def test_press_officer_cannot_post_to_a_release_that_is_not_theirs(people):
 
 def test_translator_is_not_offered_the_original_fields(people):
     release = written_by(people["officer"])
-    soup = BeautifulSoup(
-        client_for(people["translator"]).get(change_url(release)).content, "html.parser"
-    )
+    soup = soup_of(client_for(people["translator"]).get(change_url(release)))
     assert soup.find(attrs={"name": "title_en"}) is not None
     assert soup.find(attrs={"name": "title_uk"}) is None
     assert soup.find(attrs={"name": "blocks-0-text_en"}) is not None
@@ -322,13 +287,12 @@ def test_publishing_on_schedule_does_not_disturb_an_open_edit(people):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_scheduler_runs_at_once_publish_each_release_once():
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite has no row locks for two runs to contend for: run on PostgreSQL "
-            "(DATABASE_URL=postgres://…)"
-        )
+    needs_postgresql(
+        "SQLite has no row locks for two runs to contend for: run on PostgreSQL "
+        "(DATABASE_URL=postgres://…)"
+    )
     due = [
         make_release(
             status=Release.Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=1)
@@ -538,7 +502,7 @@ def test_default_preview_link_lasts_seven_days(people):
     editor = client_for(people["editor"])
     data = form_data(editor, change_url(release))
     assert "preview_links-__prefix__-expires_at_0" in data  # the inline is offered
-    soup = BeautifulSoup(editor.get(change_url(release)).content, "html.parser")
+    soup = soup_of(editor.get(change_url(release)))
     template = soup.find(attrs={"name": "preview_links-__prefix__-expires_at_0"})
     expected = timezone.localtime(timezone.now() + timedelta(days=7)).strftime("%d.%m.%Y")
     assert template["value"] == expected
@@ -595,7 +559,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(people):
     response = second.post(change_url(release), {**second_form, "title_en": "Saved second"})
 
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     warning = soup.find("ul", class_="nonfield").get_text()
     assert warning.startswith("editor ")  # who saved first, by name
     assert "editor2" not in warning
@@ -608,28 +572,6 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(people):
     second.post(change_url(release), merged)
     release.refresh_from_db()
     assert release.title_en == "Saved second"
-
-
-def form_data_from(soup):
-    data = {}
-    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().lstrip("\n")
-        elif field.name == "select":
-            chosen = [
-                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
-            ]
-            data[name] = chosen if field.has_attr("multiple") else (chosen[0] if chosen else "")
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 # Translation status ---------------------------------------------------------------------
@@ -728,13 +670,11 @@ def test_editor_corrects_a_published_change_note(people):
 
 
 def test_preview_link_shows_the_releases_photos_and_no_others(client, link):
-    from .factories import add_photo_block, make_photo
-
     photo = make_photo(code="jrs-8000")
     add_photo_block(link.release, photo)
     other = make_photo(code="jrs-8001")
     make_release(published=False, hero_photo=other)
-    page = BeautifulSoup(client.get(f"/en/preview/{link.token}/").content, "html.parser")
+    page = soup_of(client.get(f"/en/preview/{link.token}/"))
     src = page.find("img", src=lambda s: s and "jrs-8000" in s)["src"]
     assert client.get(src).status_code == 200
     assert client.get(src.split("&")[0]).status_code == 404  # without the link: embargoed
@@ -794,8 +734,6 @@ def test_editor_creates_and_withdraws_a_preview_link_in_the_admin(client, people
 
 
 def test_press_officer_cannot_change_a_photo_or_official_a_public_release_shows(people):
-    from .factories import make_official, make_photo
-
     photo, official = make_photo(), make_official()
     release = make_release(hero_photo=photo)
     release.officials.add(official)
@@ -858,81 +796,56 @@ def editors_only(kind, state):
     return STATES[state] or (kind.startswith("photo") and state == "archived_with_redirect")
 
 
-def shared_photo_caption(release):
-    from .factories import make_photo
+def changing(obj, field, value, read=None):
+    """A case: ``obj``'s admin form, its ``field`` to set to ``value``, and how to read the
+    stored value back (by default, that field of ``obj`` fresh from the database)."""
+    model = type(obj)
+    return (
+        f"/admin/releases/{model._meta.model_name}/{obj.pk}/change/",
+        field,
+        value,
+        read or (lambda: getattr(model.objects.get(pk=obj.pk), field)),
+    )
 
+
+def shared_photo_caption(release):
     photo = make_photo()
     release.hero_photo = photo
     release.save()
-    return (
-        f"/admin/releases/photo/{photo.pk}/change/",
-        "caption_uk",
-        "Підмінений підпис",
-        (lambda: Photo.objects.get(pk=photo.pk).caption_uk),
-    )
+    return changing(photo, "caption_uk", "Підмінений підпис")
 
 
 def shared_photo_alt(release):
-    from .factories import add_photo_block, make_photo
-
     photo = make_photo()
     add_photo_block(release, photo)
-    return (
-        f"/admin/releases/photo/{photo.pk}/change/",
-        "alt_en",
-        "Something else entirely",
-        (lambda: Photo.objects.get(pk=photo.pk).alt_en),
-    )
+    return changing(photo, "alt_en", "Something else entirely")
 
 
 def shared_photo_focal_point(release):
-    from .factories import make_photo
-
     photo = make_photo()
     release.hero_photo = photo
     release.save()
-    return (
-        f"/admin/releases/photo/{photo.pk}/change/",
-        "focal_x",
-        "0.9",
-        (lambda: str(Photo.objects.get(pk=photo.pk).focal_x)),
-    )
+    return changing(photo, "focal_x", "0.9", lambda: str(Photo.objects.get(pk=photo.pk).focal_x))
 
 
 def shared_official_listed(release):
-    from .factories import make_official
-
     official = make_official()
     release.officials.add(official)
-    return (
-        f"/admin/releases/official/{official.pk}/change/",
-        "name_en",
-        "Someone Else",
-        (lambda: Official.objects.get(pk=official.pk).name_en),
-    )
+    return changing(official, "name_en", "Someone Else")
 
 
 def shared_official_quoted(release):
-    from .factories import add_quote, make_official
-
     official = make_official()
     add_quote(release, official)
-    return (
-        f"/admin/releases/official/{official.pk}/change/",
-        "name_uk",
-        "Хтось Інший",
-        (lambda: Official.objects.get(pk=official.pk).name_uk),
-    )
+    return changing(official, "name_uk", "Хтось Інший")
 
 
 def shared_position(release):
-    from .factories import make_official, make_position
-
     official = make_official()
     position = make_position(official)
     release.officials.add(official)
-    return (
-        f"/admin/releases/official/{official.pk}/change/",
+    return changing(
+        official,
         "positions-0-title_en",
         "Minister of Everything",
         lambda: Position.objects.get(pk=position.pk).title_en,
@@ -940,16 +853,9 @@ def shared_position(release):
 
 
 def shared_tag(release):
-    from .factories import make_tag
-
     tag = make_tag()
     release.tags.add(tag)
-    return (
-        f"/admin/releases/tag/{tag.pk}/change/",
-        "name_en",
-        "Renamed topic",
-        (lambda: Tag.objects.get(pk=tag.pk).name_en),
-    )
+    return changing(tag, "name_en", "Renamed topic")
 
 
 SHARED = {
@@ -996,15 +902,11 @@ def test_editor_changes_shared_material_whatever_shows_it(people, kind, state):
 
 @pytest.mark.parametrize("state", [state for state, shown in STATES.items() if shown])
 def test_press_officer_cannot_replace_the_image_of_a_photo_under_review(people, state):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from .factories import jpeg_bytes, make_photo
-
     photo = make_photo()
     release_in(state, hero_photo=photo)
     url = f"/admin/releases/photo/{photo.pk}/change/"
     data = form_data(client_for(people["editor"]), url)
-    data["image"] = SimpleUploadedFile("new.jpg", jpeg_bytes((80, 60), "#aa0000"), "image/jpeg")
+    data["image"] = upload("new.jpg", jpeg_bytes((80, 60), "#aa0000"))
     response = client_for(people["officer"]).post(url, data)
     assert response.status_code == 403
     stored = Photo.objects.get(pk=photo.pk)
@@ -1013,13 +915,11 @@ def test_press_officer_cannot_replace_the_image_of_a_photo_under_review(people, 
 
 
 def test_press_officer_sees_shared_material_under_review_read_only_and_why(people):
-    from .factories import make_tag
-
     tag = make_tag()
     release_in("in_review").tags.add(tag)
     response = client_for(people["officer"]).get(f"/en/admin/releases/tag/{tag.pk}/change/")
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     assert soup.find("input", attrs={"name": "name_en"}) is None
     assert "only editors may change it" in soup.find(class_="messagelist").get_text()
 
@@ -1027,8 +927,6 @@ def test_press_officer_sees_shared_material_under_review_read_only_and_why(peopl
 @pytest.mark.parametrize("shown_by", ["listed", "position"])
 def test_a_country_a_release_under_review_shows_is_the_editors(people, shown_by):
     from releases import workflow
-
-    from .factories import make_country, make_official, make_position
 
     country = make_country("PL")
     release = release_in("in_review")
@@ -1051,8 +949,6 @@ def test_a_country_a_release_under_review_shows_is_the_editors(people, shown_by)
 
 
 def test_press_officer_may_add_a_position_to_an_official_no_release_under_review_names(people):
-    from .factories import make_official
-
     official = make_official()
     release_in("draft").officials.add(official)
     url = f"/admin/releases/official/{official.pk}/change/"
@@ -1063,7 +959,7 @@ def test_press_officer_may_add_a_position_to_an_official_no_release_under_review
             "positions-TOTAL_FORMS": "1",
             "positions-0-title_uk": "Радник",
             "positions-0-title_en": "Adviser",
-            "positions-0-country": str(make_country_pk("UA")),
+            "positions-0-country": str(make_country("UA").pk),
             "positions-0-start": "01.01.2024",
         }
     )
@@ -1071,16 +967,8 @@ def test_press_officer_may_add_a_position_to_an_official_no_release_under_review
     assert official.positions.get().title_en == "Adviser"
 
 
-def make_country_pk(code):
-    from .factories import make_country
-
-    return make_country(code).pk
-
-
 def test_bulk_deletion_spares_tags_a_release_under_review_shows(people):
     from django.contrib.auth.models import Permission
-
-    from .factories import make_tag
 
     # Even an officer given the right to delete tags does not delete a live one.
     officer = people["officer"]
@@ -1104,14 +992,10 @@ def test_bulk_deletion_spares_tags_a_release_under_review_shows(people):
 # Saves and transitions at the same moment ------------------------------------------------
 
 
-def needs_postgresql():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite runs one writer at a time, so two saves cannot overlap: run on "
-            "PostgreSQL (DATABASE_URL=postgres://…)"
-        )
+ONE_WRITER = (
+    "SQLite runs one writer at a time, so two saves cannot overlap: run on "
+    "PostgreSQL (DATABASE_URL=postgres://…)"
+)
 
 
 def post_at_once(posts):
@@ -1142,14 +1026,14 @@ def post_at_once(posts):
 
 
 def conflict_warning(response):
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     warning = soup.find("ul", class_="nonfield")
     return (warning.get_text() if warning else ""), soup
 
 
 @pytest.mark.django_db(transaction=True)
 def test_of_two_saves_at_the_same_moment_exactly_one_wins_and_the_other_keeps_its_text(people):
-    needs_postgresql()
+    needs_postgresql(ONE_WRITER)
     release = make_release()
     accounts = [people["editor"], make_user("editor2", EDITOR)]
     clients = [client_for(user) for user in accounts]
@@ -1180,7 +1064,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins_and_the_other_keeps_it
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("other", ["publish", "reject"])
 def test_two_editors_moving_a_release_at_the_same_moment_move_it_once(people, other):
-    needs_postgresql()
+    needs_postgresql(ONE_WRITER)
     accounts = [people["editor"], make_user("editor2", EDITOR)]
     clients = [client_for(user) for user in accounts]
     for trial in range(6):
@@ -1210,7 +1094,7 @@ def test_two_editors_moving_a_release_at_the_same_moment_move_it_once(people, ot
 
 @pytest.mark.django_db(transaction=True)
 def test_an_author_saving_while_an_editor_publishes_neither_unpublishes_nor_slips_in_text(people):
-    needs_postgresql()
+    needs_postgresql(ONE_WRITER)
     author, editor = client_for(people["officer"]), client_for(people["editor"])
     for trial in range(6):
         release = written_by(people["officer"])
@@ -1384,14 +1268,13 @@ def test_a_preview_link_cannot_outlive_the_longest_lifetime(people, settings):
     officer = client_for(people["officer"])
     release = written_by(people["officer"])
     data = form_data(officer, change_url(release))
-    far = timezone.localtime(timezone.now() + timedelta(days=365 * 10))
+    far = timezone.now() + timedelta(days=365 * 10)
     data.update(
         {
             "title_en": "Kept in the form",
             "preview_links-TOTAL_FORMS": "1",
             "preview_links-0-note": "Forever",
-            "preview_links-0-expires_at_0": far.strftime("%d.%m.%Y"),
-            "preview_links-0-expires_at_1": far.strftime("%H:%M:%S"),
+            **datetime_fields("preview_links-0-expires_at", far),
         }
     )
     response = officer.post(change_url(release), data)
