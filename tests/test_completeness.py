@@ -5,8 +5,8 @@ language, then compares the flags every public page reads with the definition it
 """
 
 import pytest
-from django.conf import settings
 
+from releases.languages import LANGUAGES
 from releases.models import Block, Release
 from releases.models.release import complete_in, completeness_field
 
@@ -20,8 +20,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def flags(release) -> tuple[bool, ...]:
