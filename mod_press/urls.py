@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from mod_press.interface_strings.views import upload_catalogue
+from mod_press.interface_strings import views as interface_strings
 from releases import accounts
 from releases.photos.views import photo_rendition
 from releases.security import security_txt
@@ -44,12 +44,23 @@ urlpatterns += i18n_patterns(
         name="two-step-remove",
     ),
     path("admin/", admin.site.urls),
-    path("translations/upload/", upload_catalogue, name="translations-upload"),
+    path("translations/upload/", interface_strings.upload_catalogue, name="translations-upload"),
     # Translators work on this project's catalogues only, not Django's or other packages'.
     re_path(
         r"^translations/files/(?:django|third-party|all)/",
         RedirectView.as_view(pattern_name="rosetta-file-list"),
         {"po_filter": "project"},
+    ),
+    # Rosetta's editor and download, saving in make messages' layout and naming no path.
+    re_path(
+        r"^translations/files/(?P<po_filter>project)/(?P<lang_id>[\w-]+)/(?P<idx>\d+)/$",
+        interface_strings.TranslationFormView.as_view(),
+        name="rosetta-form",
+    ),
+    re_path(
+        r"^translations/files/(?P<po_filter>project)/(?P<lang_id>[\w-]+)/(?P<idx>\d+)/download/$",
+        interface_strings.TranslationFileDownload.as_view(),
+        name="rosetta-download-file",
     ),
     path("translations/", include("rosetta.urls")),
     path("", include("releases.urls")),
