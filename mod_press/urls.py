@@ -5,6 +5,8 @@ from django.contrib import admin
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
 from django.contrib.sitemaps import views as sitemap_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
@@ -21,6 +23,9 @@ urlpatterns = [
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
     path("portraits/<slug:key>", official_portrait, name="portrait"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever a page links to. Not permanent: the static
+    # file's hashed name changes with each version.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
