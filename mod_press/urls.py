@@ -5,11 +5,13 @@ from django.contrib import admin
 # Ukrainian at unprefixed URLs, English under /en/; the admin follows the same rule,
 # so /admin/ speaks Ukrainian and /en/admin/ English.
 from django.contrib.sitemaps import views as sitemap_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from mod_press.interface_strings.views import upload_catalogue
+from mod_press.interface_strings import views as interface_strings
 from releases import accounts
 from releases.photos.views import photo_rendition
 from releases.security import security_txt
@@ -21,6 +23,9 @@ urlpatterns = [
     path("renditions/<slug:code>/<slug:spec>.<str:ext>", photo_rendition, name="rendition"),
     path("portraits/<slug:key>", official_portrait, name="portrait"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever a page links to. Not permanent: the static
+    # file's hashed name changes with each version.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
@@ -44,12 +49,23 @@ urlpatterns += i18n_patterns(
         name="two-step-remove",
     ),
     path("admin/", admin.site.urls),
-    path("translations/upload/", upload_catalogue, name="translations-upload"),
+    path("translations/upload/", interface_strings.upload_catalogue, name="translations-upload"),
     # Translators work on this project's catalogues only, not Django's or other packages'.
     re_path(
         r"^translations/files/(?:django|third-party|all)/",
         RedirectView.as_view(pattern_name="rosetta-file-list"),
         {"po_filter": "project"},
+    ),
+    # Rosetta's editor and download, saving in make messages' layout and naming no path.
+    re_path(
+        r"^translations/files/(?P<po_filter>project)/(?P<lang_id>[\w-]+)/(?P<idx>\d+)/$",
+        interface_strings.TranslationFormView.as_view(),
+        name="rosetta-form",
+    ),
+    re_path(
+        r"^translations/files/(?P<po_filter>project)/(?P<lang_id>[\w-]+)/(?P<idx>\d+)/download/$",
+        interface_strings.TranslationFileDownload.as_view(),
+        name="rosetta-download-file",
     ),
     path("translations/", include("rosetta.urls")),
     path("", include("releases.urls")),

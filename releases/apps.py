@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ReleasesConfig(AppConfig):
     name = "releases"
-    verbose_name = _("Press releases")
+    verbose_name = _("Press service")
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -1,6 +1,11 @@
 """The site's catalogues: where they are, the checks msgfmt does not make, merging into them."""
 
+import logging
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import polib
@@ -8,6 +13,8 @@ from django.conf import settings
 from django.utils.translation.reloader import translation_file_changed
 
 from releases import page_cache
+
+logger = logging.getLogger(__name__)
 
 
 def catalogue_path(language: str) -> Path:
@@ -21,6 +28,39 @@ def reload_catalogues():
     """
     translation_file_changed(sender=None, file_path=Path("django.mo"))
     page_cache.invalidate()
+
+
+def save_catalogue(catalogue: polib.POFile, path, header: dict | None = None) -> None:
+    """Write ``catalogue`` to ``path`` in the layout ``make messages`` writes.
+
+    polib wraps long lines its own way (a space at the start of the next line, at 78
+    columns); GNU gettext, which ``makemessages`` runs, wraps after the space at 79. Had
+    the editor written polib's layout, saving one string would rewrap every long entry
+    of the file. So polib writes a draft and ``msgcat`` (GNU gettext, as ``makemessages``
+    uses) lays it out: a changed string is a diff of its own entry. ``header``, when
+    given, is the metadata kept in place of what the caller set (the header stays as
+    ``make messages`` wrote it). The file is replaced at once, never half written.
+    """
+    if header is not None:
+        catalogue.metadata = dict(header)
+    path = Path(path)
+    with tempfile.TemporaryDirectory(dir=path.parent) as work:
+        draft, final = Path(work) / "draft.po", Path(work) / "final.po"
+        # The class's own save: the string editor replaces the instance's with this function.
+        polib.POFile.save(catalogue, str(draft))
+        msgcat = shutil.which("msgcat")
+        if msgcat:
+            subprocess.run(
+                [msgcat, "--output-file", str(final), str(draft)],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
+        else:
+            # A translation is never lost for want of gettext; only the layout differs.
+            logger.warning("msgcat (GNU gettext) is missing: %s is laid out by polib", path)
+            final = draft
+        os.replace(final, path)
 
 
 PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
@@ -92,7 +132,7 @@ def catalogue_problems(entry, source=None) -> list[str]:
 def merge_catalogue(language: str, uploaded) -> int:
     """Copy the uploaded translations of strings the catalogue has; return how many changed."""
     path = catalogue_path(language)
-    catalogue = polib.pofile(str(path), wrapwidth=0)
+    catalogue = polib.pofile(str(path))
     incoming = {(e.msgctxt, e.msgid): e for e in uploaded if not e.obsolete}
     changed = 0
     for entry in catalogue:
@@ -109,7 +149,7 @@ def merge_catalogue(language: str, uploaded) -> int:
         if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural):
             entry.flags.remove("fuzzy")
     if changed:
-        catalogue.save(str(path))
+        save_catalogue(catalogue, path)
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
         reload_catalogues()
     return changed

@@ -271,7 +271,9 @@ ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
 ROSETTA_SHOW_AT_ADMIN_PANEL = False
-ROSETTA_POFILE_WRAP_WIDTH = 0
+# How rosetta reads the catalogue; it is written as make messages lays it out, whatever
+# polib's wrapping (mod_press.interface_strings.catalogues.save_catalogue).
+ROSETTA_POFILE_WRAP_WIDTH = 79
 ROSETTA_LOGIN_URL = "/admin/login/"
 # Only the catalogues in LOCALE_PATHS are for translators (mod_press/urls.py keeps the
 # other filters closed): not Django's, not other packages'.
@@ -279,14 +281,13 @@ ROSETTA_EXCLUDED_APPLICATIONS = INSTALLED_APPS
 
 # Content Security Policy (django-csp): nothing runs or loads from elsewhere, so even a
 # slip that let markup through could not run a script, on the public site or in the
-# admin. Only the string editor (django-rosetta) has inline scripts and is left out.
+# admin, the string editor (django-rosetta, in the admin's frame) included.
 _IMAGE_HOSTS = [
     host
     for host in (env("S3_CUSTOM_DOMAIN", default=""), env("S3_ENDPOINT_URL", default=""))
     if host
 ]
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/translations/", "/en/translations/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", *_IMAGE_HOSTS],

@@ -145,6 +145,13 @@ class PreviewLinkInline(admin.TabularInline):
         formset.form.base_fields["expires_at"].initial = lambda: timezone.now() + timedelta(days=7)
         return formset
 
+    # Read-only, the admin labels a form-only field by its name ("Revoke"): this gives the
+    # column its label and value when the person may not change the links.
+    # (Not boolean=True: Django's icon says "True" or "False" in English.)
+    @admin.display(description=_("Withdraw"))
+    def revoke(self, link):
+        return _("Withdrawn") if link.revoked_at else _("No")
+
     @admin.display(description=_("address to share"))
     def address(self, link):
         if not link.pk:
@@ -188,6 +195,7 @@ class ReleaseFormBase(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         label=_("Tags"),
+        help_text=Release._meta.get_field("tags").help_text,
         widget=AutocompleteSelectMultiple(Release._meta.get_field("tags"), admin.site),
     )
     transition = forms.ChoiceField(

@@ -277,7 +277,12 @@ class Release(models.Model):
         Country, blank=True, related_name="releases", verbose_name=_("partner countries")
     )
     tags = TaggableManager(
-        through=TaggedRelease, blank=True, verbose_name=_("tags"), ordering=["name_uk", "pk"]
+        through=TaggedRelease,
+        blank=True,
+        verbose_name=_("tags"),
+        # taggit's default speaks of a comma-separated list; the admin offers a search.
+        help_text=_("Type a few letters of a tag's name and choose it from the list."),
+        ordering=["name_uk", "pk"],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -12,7 +12,7 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mod_press.interface_strings.catalogues import catalogue_path
+from mod_press.interface_strings.catalogues import catalogue_path, save_catalogue
 from releases import page_cache
 
 
@@ -40,9 +40,9 @@ class Command(BaseCommand):
             kept, added = self.merge(polib.pofile(str(shipped_path)), polib.pofile(str(live_path)))
             self.stdout.write(f"{code}: {kept} edited translations kept, {added} new strings")
             if not options["dry_run"]:
-                merged = polib.pofile(str(shipped_path), wrapwidth=0)
+                merged = polib.pofile(str(shipped_path))
                 self.apply(merged, polib.pofile(str(live_path)))
-                merged.save(str(live_path))
+                save_catalogue(merged, live_path)
                 merged.save_as_mofile(str(live_path.with_suffix(".mo")))
         if not options["dry_run"]:
             # A new version is being deployed: its pages replace every cached one.
