@@ -302,7 +302,8 @@ def test_the_string_editor_names_no_path_on_the_server(db, catalogues):
     for response in pages:
         text = response.content.decode()
         assert str(catalogues) not in text and str(ROOT) not in text
-        assert "LC_MESSAGES" not in text and ROOT.name not in text
+        # The folder name alone is not checked: the checkout may be called "main".
+        assert "LC_MESSAGES" not in text and "locale/" not in text
     download = translator.get(url + "download/")
     assert download["Content-Disposition"] == 'attachment; filename="mod_press-uk.zip"'
 
