@@ -9,6 +9,7 @@ in an app's own modules is wired from there: ``releases.models`` re-exports the 
 - ``imaging.py``: the gate every image passes (``prepare_photo``);
 - ``uploads.py``: the upload size limit, and batch uploads received and processed;
 - ``renditions.py``: the whole library's working copies and renditions, made again;
+- ``forms.py``: the photo form (one image through the gate) and the batch upload form;
 - ``admin.py``: the photo library in the admin, with batch upload;
 - ``views.py``: renditions and originals, for whoever may see them.
 
