@@ -3,7 +3,6 @@
 from collections import Counter
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
@@ -82,7 +81,14 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
 
     @admin.display(description=_("preview"))
     def preview_large(self, photo):
-        return thumbnail(photo, 320)
+        # The photo as stored: a form sent back with errors holds values not yet checked.
+        stored = Photo.objects.filter(pk=photo.pk).first() if photo.pk else None
+        return thumbnail(stored, 320)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.code_prefix = uploads.shoot_prefix(request.user)
+        return form
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
@@ -128,7 +134,7 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
         form = BatchUploadForm(
             request.POST or None,
             request.FILES or None,
-            initial={"prefix": settings.PHOTO_CODE_PREFIX},
+            initial={"prefix": uploads.shoot_prefix(request.user)},
             user=request.user,
         )
         if request.method == "POST" and form.is_valid():

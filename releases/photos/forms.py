@@ -1,6 +1,7 @@
 """The photo library's forms: one photo through the gate, and a batch for the worker."""
 
 import re
+from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from releases.admin.common import CheckedFileInput
 
+from . import uploads
 from .imaging import check_size, prepare_photo
 from .models import Photo, PhotoUpload
 
@@ -28,21 +30,50 @@ class PhotoFileField(forms.FileField):
         return upload
 
 
+def stored_file_link(code: str, name: str):
+    """The address and download name of the original stored for photo ``code``."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return reverse("releases:photo_download", kwargs={"code": code}), f"{code}{suffix}"
+
+
 class PhotoAdminForm(forms.ModelForm):
+    """One photo through the gate. A new photo may leave its code empty: it gets the next
+    free code with the prefix of the shoot (``uploads.shoot_prefix``), as a batch does."""
+
     image = PhotoFileField(
         label=_("image"),
         help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed."),
-        widget=CheckedFileInput(
-            lambda photo: (
-                reverse("releases:photo_download", kwargs={"code": photo.code}),
-                photo.download_name,
-            )
-        ),
+        widget=CheckedFileInput(lambda photo: stored_file_link(photo.code, photo.image.name)),
     )
+
+    # The prefix of an empty code: set by the admin for the request at hand.
+    code_prefix = None
 
     class Meta:
         model = Photo
         fields = ["code", "image", "taken_at", "focal_x", "focal_y"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form's instance takes the values sent before they are checked: links to the
+        # stored file use the code it is stored under, never one typed into the form.
+        stored_code, stored_name = self.instance.code, self.instance.image.name
+        if "image" in self.fields:
+            self.fields["image"].widget.link = lambda photo: stored_file_link(
+                stored_code, stored_name
+            )
+        if not self.instance.pk and "code" in self.fields:
+            suggested = Photo.objects.next_code(self.shoot_prefix())
+            field = self.fields["code"]
+            field.required = False
+            field.widget.attrs["placeholder"] = suggested
+            field.help_text = _(
+                "The photo's code in the archive. Leave it empty to have the next free code,"
+                " %(code)s, assigned when the photo is saved."
+            ) % {"code": suggested}
+
+    def shoot_prefix(self) -> str:
+        return self.code_prefix or settings.PHOTO_CODE_PREFIX
 
     def clean(self):
         cleaned = super().clean()
@@ -58,6 +89,8 @@ class PhotoAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("image")
         prepared = getattr(upload, "prepared", None)
         photo = super().save(commit=False)
+        if not photo.code:
+            uploads.assign_next_code(photo, self.shoot_prefix())
         if prepared:
             photo.store(prepared)
         if commit:
