@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from modeltranslation.admin import TranslationAdmin
 from releases.admin.common import SharedMaterialAdmin, side_by_side, thumbnail
 from releases.models import Block, Release
 
-from . import uploads
+from . import chooser, uploads
 from .forms import BatchUploadForm, PhotoAdminForm, PhotoFileField  # noqa: F401 - people.py uses PhotoFileField
 from .models import Photo, PhotoUpload
 
@@ -62,6 +63,17 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name="releases_photo_upload"),
+            path("chooser/", view(chooser.chooser_view), name="releases_photo_chooser"),
+            path(
+                "chooser/results/",
+                view(chooser.results_view),
+                name="releases_photo_chooser_results",
+            ),
+            path(
+                "chooser/upload/",
+                view(partial(chooser.upload_view, model_admin=self)),
+                name="releases_photo_chooser_upload",
+            ),
             path(
                 "uploads/",
                 view(self.upload_states_view),

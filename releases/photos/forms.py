@@ -53,8 +53,9 @@ class PhotoAdminForm(forms.ModelForm):
         model = Photo
         fields = ["code", "image", "taken_at", "focal_x", "focal_y"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, code_prefix=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.code_prefix = code_prefix or self.code_prefix
         # The form's instance takes the values sent before they are checked: links to the
         # stored file use the code it is stored under, never one typed into the form.
         stored_code, stored_name = self.instance.code, self.instance.image.name
