@@ -210,7 +210,8 @@ def make_upload_form(request, data=None, files=None):
 @guarded(may_upload)
 def upload_view(request, model_admin):
     """A new photo through the gate, then chosen: its description as JSON (201), or the
-    form again with the errors at their fields and what was typed kept."""
+    form again (200, as the admin answers a form with errors) with the errors at their
+    fields and what was typed kept."""
     form = make_upload_form(request, request.POST, request.FILES)
     if form.is_valid():
         with transaction.atomic():
@@ -221,5 +222,4 @@ def upload_view(request, model_admin):
         request,
         "admin/releases/photo/_chooser_upload.html",
         {"upload_form": form},
-        status=400,
     )

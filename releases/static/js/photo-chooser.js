@@ -18,7 +18,7 @@
       function (response) {
         if (response.status === 201) return response.json().then(function (photo) { return { photo: photo }; });
         return response.text().then(function (html) {
-          if (!response.ok && response.status !== 400) throw new Error(response.status);
+          if (!response.ok) throw new Error(response.status);
           return { html: html };
         });
       }
