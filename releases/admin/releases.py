@@ -26,6 +26,7 @@ from releases import history, limits, search, workflow
 from releases.languages import localized_name, localized_names
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
+from releases.photos.widgets import PhotoChooserMixin
 
 from .common import LANGUAGES, side_by_side, thumbnail
 
@@ -35,7 +36,7 @@ KEEP_STATUS = ""
 # Body blocks -----------------------------------------------------------------------------
 
 
-class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
+class BlockInline(PhotoChooserMixin, SortableInlineAdminMixin, TranslationStackedInline):
     """Body blocks in order: drag to reorder; a new block goes to the end."""
 
     model = Block
@@ -422,7 +423,7 @@ READ_ONLY_FIELDSETS = (
 
 
 @admin.register(Release)
-class ReleaseAdmin(SortableAdminBase, admin.ModelAdmin):
+class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
     form = ReleaseAdminForm
     list_display = ["__str__", "status", "published_at", "languages", "hero"]
     list_filter = [

@@ -1,13 +1,11 @@
 """The photo library: uploads through the photo gate, batch upload, safe deletion."""
 
-import re
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,168 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from releases.admin.common import CheckedFileInput, SharedMaterialAdmin, side_by_side, thumbnail
+from releases.admin.common import SharedMaterialAdmin, side_by_side, thumbnail
 from releases.models import Block, Release
 
-from . import uploads
-from .imaging import check_size, prepare_photo
+from . import chooser, uploads
+from .forms import BatchUploadForm, PhotoAdminForm, PhotoFileField  # noqa: F401 - people.py uses PhotoFileField
 from .models import Photo, PhotoUpload
-
-
-class PhotoFileField(forms.FileField):
-    """A file that passes the photo library's checks; cleaned to a ``PreparedPhoto``."""
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload is None or upload is False or upload == initial:
-            return upload
-        # By its size first: a file over the limit is refused without being read.
-        check_size(upload.name, upload.size)
-        upload.prepared = prepare_photo(upload.name, upload.read())
-        return upload
-
-
-class PhotoAdminForm(forms.ModelForm):
-    image = PhotoFileField(
-        label=_("image"),
-        help_text=_("JPEG, PNG or WebP. Metadata such as GPS is removed."),
-        widget=CheckedFileInput(
-            lambda photo: (
-                reverse("releases:photo_download", kwargs={"code": photo.code}),
-                photo.download_name,
-            )
-        ),
-    )
-
-    class Meta:
-        model = Photo
-        fields = ["code", "image", "taken_at", "focal_x", "focal_y"]
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("image")
-        prepared = getattr(upload, "prepared", None)
-        if prepared:
-            twin = Photo.objects.exclude(pk=self.instance.pk).twin_of(prepared.source_sha256)
-            if twin:
-                self.add_error("image", duplicate_message(twin))
-        return cleaned
-
-    def save(self, commit=True):
-        upload = self.cleaned_data.get("image")
-        prepared = getattr(upload, "prepared", None)
-        photo = super().save(commit=False)
-        if prepared:
-            photo.store(prepared)
-        if commit:
-            photo.save()
-        return photo
-
-
-def duplicate_message(twin):
-    url = reverse("admin:releases_photo_change", args=[twin.pk])
-    return format_html(
-        _("This image is already in the library as {code}: {link}"),
-        code=twin.code,
-        link=format_html('<a href="{}">{}</a>', url, _("open it")),
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files; each is checked by the worker, so an empty one is refused by name."""
-
-    widget = MultipleFileInput
-    default_error_messages = {
-        "too_many": _(
-            "Choose at most %(limit)d files at once; you chose %(count)d. "
-            "Upload the rest in another batch."
-        ),
-    }
-
-    def __init__(self, *, max_files, **kwargs):
-        self.max_files = max_files
-        super().__init__(**kwargs)
-
-    def to_python(self, data):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [f for f in files if f and getattr(f, "name", None)]
-
-    def validate(self, files):
-        if not files and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > self.max_files:
-            raise ValidationError(
-                self.error_messages["too_many"],
-                code="too_many",
-                params={"limit": self.max_files, "count": len(files)},
-            )
-
-    def clean(self, data, initial=None):
-        files = self.to_python(data)
-        self.validate(files)
-        return files
-
-    def has_changed(self, initial, data):
-        return bool(data)
-
-
-class BatchUploadForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Photos"),
-        max_files=1,  # set per form from the settings
-        help_text=_(
-            "Choose one or many JPEG, PNG or WebP files. They are checked and stored in the"
-            " background: you can follow each file on the next page, or leave it."
-        ),
-    )
-    prefix = forms.SlugField(
-        label=_("Code prefix"),
-        max_length=20,
-        help_text=_("Each photo gets the next free code with this prefix, e.g. jrs-5106."),
-    )
-    taken_at = forms.DateField(
-        label=_("Date taken"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Used when a file does not say when it was taken."),
-    )
-    credit_uk = forms.CharField(label=_("Credit (Ukrainian)"), max_length=200, required=False)
-    credit_en = forms.CharField(label=_("Credit (English)"), max_length=200, required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["files"].max_files = settings.PHOTO_BATCH_MAX_FILES
-
-    def clean_prefix(self):
-        prefix = self.cleaned_data["prefix"].lower()
-        # The code is prefix-0001: only what a photo code may be (see Photo.code).
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", prefix):
-            raise ValidationError(
-                _("Use lowercase Latin letters, digits and single hyphens, for example jrs."),
-                code="invalid",
-            )
-        return prefix
-
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        # One account cannot fill the queue for everybody else.
-        waiting = PhotoUpload.objects.pending().filter(uploaded_by=self.user).count()
-        limit = settings.PHOTO_UPLOAD_MAX_PENDING
-        if waiting + len(files) > limit:
-            raise ValidationError(
-                _(
-                    "%(waiting)d of your photos are still waiting to be processed, and at most"
-                    " %(limit)d may wait at once. Upload these when some are done."
-                ),
-                code="too_many_waiting",
-                params={"waiting": waiting, "limit": limit},
-            )
-        return files
 
 
 @admin.register(Photo)
@@ -221,6 +63,17 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name="releases_photo_upload"),
+            path("chooser/", view(chooser.chooser_view), name="releases_photo_chooser"),
+            path(
+                "chooser/results/",
+                view(chooser.results_view),
+                name="releases_photo_chooser_results",
+            ),
+            path(
+                "chooser/upload/",
+                view(partial(chooser.upload_view, model_admin=self)),
+                name="releases_photo_chooser_upload",
+            ),
             path(
                 "uploads/",
                 view(self.upload_states_view),
@@ -240,7 +93,14 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
 
     @admin.display(description=_("preview"))
     def preview_large(self, photo):
-        return thumbnail(photo, 320)
+        # The photo as stored: a form sent back with errors holds values not yet checked.
+        stored = Photo.objects.filter(pk=photo.pk).first() if photo.pk else None
+        return thumbnail(stored, 320)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.code_prefix = uploads.shoot_prefix(request.user)
+        return form
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
@@ -286,7 +146,7 @@ class PhotoAdmin(SharedMaterialAdmin, TranslationAdmin):
         form = BatchUploadForm(
             request.POST or None,
             request.FILES or None,
-            initial={"prefix": settings.PHOTO_CODE_PREFIX},
+            initial={"prefix": uploads.shoot_prefix(request.user)},
             user=request.user,
         )
         if request.method == "POST" and form.is_valid():

@@ -72,6 +72,7 @@ PHOTO_UPLOAD_VIEWS = {
     "admin:releases_photo_add",
     "admin:releases_photo_change",
     "admin:releases_photo_upload",
+    "admin:releases_photo_chooser_upload",
 }
 
 
@@ -281,6 +282,31 @@ def intake():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTAKE_LOCK])
         yield
+
+
+def shoot_prefix(user) -> str:
+    """The code prefix of the shoot ``user`` is uploading: that of their last batch, else
+    the site's (``PHOTO_CODE_PREFIX``)."""
+    last = (
+        PhotoUpload.objects.filter(uploaded_by=user)
+        .order_by("-created_at", "-pk")
+        .values_list("prefix", flat=True)
+        .first()
+        if user is not None and user.pk
+        else None
+    )
+    return last or settings.PHOTO_CODE_PREFIX
+
+
+def assign_next_code(photo, prefix):
+    """Give ``photo`` the next free code with ``prefix``.
+
+    Call it inside the transaction that saves the photo: on PostgreSQL the intake lock is
+    then held until that transaction commits, so that no batch upload or other form takes
+    the same code meanwhile.
+    """
+    with intake():
+        photo.code = Photo.objects.next_code(prefix)
 
 
 def store(record, prepared) -> str:
