@@ -28,6 +28,7 @@ from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 
 from .common import LANGUAGES, side_by_side, thumbnail
+from .rich_text import BlockForm, RichTextBlocks
 
 KEEP_STATUS = ""
 
@@ -35,10 +36,11 @@ KEEP_STATUS = ""
 # Body blocks -----------------------------------------------------------------------------
 
 
-class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
+class BlockInline(RichTextBlocks, SortableInlineAdminMixin, TranslationStackedInline):
     """Body blocks in order: drag to reorder; a new block goes to the end."""
 
     model = Block
+    form = BlockForm
     extra = 0
     max_num = limits.MAX_BLOCKS
     fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
@@ -52,7 +54,7 @@ class BlockInline(SortableInlineAdminMixin, TranslationStackedInline):
         js = ["js/admin-blocks.js"]
 
 
-class TranslationBlockForm(forms.ModelForm):
+class TranslationBlockForm(BlockForm):
     """A photo block has no text to translate: its text fields take nothing."""
 
     def __init__(self, *args, **kwargs):
@@ -63,7 +65,7 @@ class TranslationBlockForm(forms.ModelForm):
                     field.disabled = True
 
 
-class TranslationBlockInline(TranslationStackedInline):
+class TranslationBlockInline(RichTextBlocks, TranslationStackedInline):
     """What a translator sees of the body: the original, read-only, next to the translation."""
 
     model = Block
