@@ -17,8 +17,9 @@ from django.utils import timezone
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
 from releases.admin.rich_text import EXTENSIONS, editor_html_to_inline
+from releases.history import numbered_versions
 from releases.models import Block, Release
-from releases.roles import PRESS_OFFICER, TRANSLATOR
+from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 from releases.text import INLINE_ATTRIBUTES, INLINE_TAGS, LINK_SCHEMES
 
 from .factories import add_paragraph, add_quote, make_official, make_release
@@ -499,3 +500,24 @@ def assert_accessible(tab, within):
     tab.evaluate("window.cspViolations = []")
     tab.console_errors.clear()
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_versions_compared_show_a_change_of_formatting_formatted(db):
+    client, user = client_in(EDITOR, "editor")
+    release = make_release(published=False, created_by=user)
+    add_paragraph(release, uk="Заява міністра", en="The statement")
+    url = change_url(release)
+    for text in ("Заява <em>міністра</em>", "Заява <strong>міністра</strong>"):
+        data = form_data(client, url)
+        data["blocks-0-text_uk"] = f"<p>{text}</p>"
+        assert client.post(url, data).status_code == 302
+    versions = numbered_versions(release)
+    response = client.get(
+        f"{url.removesuffix('change/')}versions/compare/",
+        {"a": versions[-2].pk, "b": versions[-1].pk},
+    )
+    cell = soup_of(response).find("table", class_="press-diff").find("td", lang="uk")
+    before, after = cell.find_all(class_="press-rich-text")
+    assert before.decode_contents() == "Заява <em>міністра</em>"
+    assert after.decode_contents() == "Заява <strong>міністра</strong>"
+    assert "&lt;" not in cell.decode_contents()
