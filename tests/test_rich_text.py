@@ -521,3 +521,46 @@ def test_versions_compared_show_a_change_of_formatting_formatted(db):
     assert before.decode_contents() == "Заява <em>міністра</em>"
     assert after.decode_contents() == "Заява <strong>міністра</strong>"
     assert "&lt;" not in cell.decode_contents()
+
+
+# A paste from Word: the clipboard's HTML as Word puts it there.
+PASTE = """(root, html) => {
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", root.textContent);
+  root.focus();
+  root.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true,
+                                                   cancelable: true }));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@needs_chromium
+def test_a_paste_from_word_keeps_bold_italic_and_links_only(officer_tab):
+    tab, user = officer_tab
+    base = tab.url.split("/admin/")[0]
+    release = make_release(published=False, created_by=user)
+    add_paragraph(release, uk="", en="A paragraph.")
+    tab.goto(base + change_url(release))
+    editor = tab.locator("#blocks-0 .fieldBox.field-text_uk .ProseMirror")
+    word = WORD.replace(
+        "</font>", '</font> <a href="https://mod.gov.ua/" style="color:blue">сайт</a>'
+    ).replace("<o:p></o:p>", '<o:p></o:p><script>alert(1)</script><img src="x">')
+    editor.evaluate(PASTE, word)
+    assert editor.locator("strong").inner_text() == "Жирний"
+    # Reading the pasted HTML meets Word's <style> and style attributes, which the policy
+    # refuses and reports: that, and nothing else.
+    refused = tab.evaluate("window.cspViolations")
+    assert refused, "the pasted styles were not refused"
+    assert all(re.match(r"style-src-(attr|elem) inline .*/editor\.js:", r) for r in refused)
+    assert all("Applying inline style" in e for e in tab.console_errors), tab.console_errors
+    tab.console_errors.clear()
+    with tab.expect_navigation():
+        tab.click("input[name=_continue]")
+    text = Block.objects.get(release=release).text_uk
+    only_the_safelist(text)
+    assert text.startswith("<strong>Жирний</strong> <em>курсив</em>")
+    assert '<a href="https://mod.gov.ua/" rel="noopener noreferrer">сайт</a>' in text
+    assert "alert" not in text and "mso" not in text
+    assert tab.evaluate("window.cspViolations") == [] and tab.console_errors == []
