@@ -8,13 +8,14 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from releases import search
 from releases.languages import LANGUAGES, localized_names
+from releases.text import clean_inline_html
 
 from .models import Block, Release
 
@@ -113,15 +114,33 @@ def compare(old, new) -> list[dict]:
         for lang in LANGUAGES:
             text_a = readable("text", a.get(f"text_{lang}"))
             text_b = readable("text", b.get(f"text_{lang}"))
+            label = _("block %(number)s") % {"number": index + 1}
             if text_a != text_b or a.get("kind") != b.get("kind"):
+                diff = word_diff(text_a, text_b)
+                changes.append({"label": label, "language": lang, "diff": diff})
+            elif a.get(f"text_{lang}") != b.get(f"text_{lang}"):
+                # The same words, formatted otherwise (bold, italic, a link): both shown.
                 changes.append(
                     {
-                        "label": _("block %(number)s") % {"number": index + 1},
+                        "label": label,
                         "language": lang,
-                        "diff": word_diff(text_a, text_b),
+                        "diff": formatting_change(a.get(f"text_{lang}"), b.get(f"text_{lang}")),
                     }
                 )
     return changes
+
+
+def formatting_change(old: str, new: str) -> str:
+    """The same words before and after their formatting changed, each as the page shows
+    it: sanitised to the inline safelist again, whatever the stored version holds."""
+    return format_html(
+        '<p class="press-formatting">{}</p><div class="press-rich-text">{}</div>'
+        '<p class="press-formatting">{}</p><div class="press-rich-text">{}</div>',
+        _("Formatting before:"),
+        mark_safe(clean_inline_html(old or "")),
+        _("Formatting after:"),
+        mark_safe(clean_inline_html(new or "")),
+    )
 
 
 def restore(release, version, user):

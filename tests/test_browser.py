@@ -97,12 +97,19 @@ def release_change_url(demo):
     return f"{demo}/admin/releases/release/{release.pk}/change/", release
 
 
+def shown_field(page, name):
+    """The field ``name`` as the page shows it: the input, or the rich-text editor of a
+    paragraph (whose textarea is hidden)."""
+    editor = f".prose-editor:has([name='{name}']) .ProseMirror"
+    return page.locator(f"[name='{name}']:visible, {editor}")
+
+
 def test_admin_shows_both_languages_side_by_side_within_the_window(admin_tab, demo):
     url, _release = release_change_url(demo)
     admin_tab.goto(url)
     for field in ("title", "lead", "blocks-0-text"):
-        uk = admin_tab.locator(f"[name={field}_uk]").bounding_box()
-        en = admin_tab.locator(f"[name={field}_en]").bounding_box()
+        uk = shown_field(admin_tab, f"{field}_uk").bounding_box()
+        en = shown_field(admin_tab, f"{field}_en").bounding_box()
         assert en["x"] > uk["x"] + uk["width"] - 1, field
         assert abs(en["y"] - uk["y"]) < 5, field
         assert en["x"] + en["width"] <= 1280, field
@@ -124,8 +131,8 @@ def test_a_block_added_in_the_admin_goes_to_the_end(admin_tab, demo):
     count = release.blocks.count()
     admin_tab.goto(url)
     admin_tab.locator(".press-blocks .add-row a").click()
-    admin_tab.fill(f"[name=blocks-{count}-text_uk]", "Новий завершальний абзац.")
-    admin_tab.fill(f"[name=blocks-{count}-text_en]", "A new closing paragraph.")
+    shown_field(admin_tab, f"blocks-{count}-text_uk").fill("Новий завершальний абзац.")
+    shown_field(admin_tab, f"blocks-{count}-text_en").fill("A new closing paragraph.")
     with admin_tab.expect_navigation():
         admin_tab.click("input[name=_continue]")
     errors = admin_tab.locator(".errornote, .errorlist").all_inner_texts()

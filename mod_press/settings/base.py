@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_countries",
     "taggit",
     "adminsortable2",
+    # The paragraph editor's static files (started by releases/static/js/rich-text.js).
+    "django_prose_editor",
     "reversion",
     # Before rosetta, whose list of catalogues it replaces with one that shows no paths.
     "mod_press.interface_strings",

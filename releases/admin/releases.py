@@ -29,6 +29,7 @@ from releases.models.release import completeness_field
 from releases.photos.widgets import PhotoChooserMixin
 
 from .common import LANGUAGES, side_by_side, thumbnail
+from .rich_text import BlockForm, RichTextBlocks
 
 KEEP_STATUS = ""
 
@@ -36,10 +37,13 @@ KEEP_STATUS = ""
 # Body blocks -----------------------------------------------------------------------------
 
 
-class BlockInline(PhotoChooserMixin, SortableInlineAdminMixin, TranslationStackedInline):
+class BlockInline(
+    PhotoChooserMixin, RichTextBlocks, SortableInlineAdminMixin, TranslationStackedInline
+):
     """Body blocks in order: drag to reorder; a new block goes to the end."""
 
     model = Block
+    form = BlockForm
     extra = 0
     max_num = limits.MAX_BLOCKS
     fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
@@ -53,7 +57,7 @@ class BlockInline(PhotoChooserMixin, SortableInlineAdminMixin, TranslationStacke
         js = ["js/admin-blocks.js"]
 
 
-class TranslationBlockForm(forms.ModelForm):
+class TranslationBlockForm(BlockForm):
     """A photo block has no text to translate: its text fields take nothing."""
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +68,7 @@ class TranslationBlockForm(forms.ModelForm):
                     field.disabled = True
 
 
-class TranslationBlockInline(TranslationStackedInline):
+class TranslationBlockInline(RichTextBlocks, TranslationStackedInline):
     """What a translator sees of the body: the original, read-only, next to the translation."""
 
     model = Block
