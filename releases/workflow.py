@@ -45,6 +45,10 @@ class Transition:
         """What ``release`` lacks for this step, as errors by field."""
         return {}
 
+    def check_body(self, release, blocks) -> list:
+        """What the body ``blocks`` (saved or about to be) lack for this step."""
+        return []
+
     def run(self, release, user, now):
         audit.record_when_saved(release, user, self.name, self.audit_details(release))
         release.status = self.target
@@ -54,6 +58,35 @@ class Transition:
 
 
 class Submit(Transition):
+    """An editor's queue holds releases worth reading: a title, a lead and a body, at
+    least in the language the release is written in."""
+
+    def check(self, release, now):
+        language = release.source_language
+        missing = {
+            "title": _("A release sent for review needs a title in its original language."),
+            "lead": _("A release sent for review needs a lead in its original language."),
+        }
+        return {
+            f"{field}_{language}": message
+            for field, message in missing.items()
+            if not (localized(release, field, language) or "").strip()
+        }
+
+    def check_body(self, release, blocks):
+        language = release.source_language
+        if any(
+            block.kind in Block.TEXT_KINDS and (localized(block, "text", language) or "").strip()
+            for block in blocks
+        ):
+            return []
+        return [
+            _(
+                "A release sent for review needs at least one paragraph or quote "
+                "written in its original language."
+            )
+        ]
+
     def run(self, release, user, now):
         # The editor's comment was on the version sent back; this one is reviewed afresh.
         release.review_comment = ""
@@ -149,6 +182,12 @@ TRANSITIONS = {
 }
 
 
+def body_errors(name: str, release, blocks) -> list:
+    """What transition ``name`` finds lacking in the body ``blocks`` of ``release``."""
+    transition = TRANSITIONS.get(name)
+    return transition.check_body(release, blocks) if transition else []
+
+
 def available(user, release) -> list[Transition]:
     """The transitions ``user`` may apply to ``release`` in its current state."""
     return [t for t in TRANSITIONS.values() if t.allowed(user, release)]
@@ -240,13 +279,28 @@ def may_change_shared(user, obj) -> bool:
     return not shown_by_releases_in_editors_hands(obj)
 
 
-def apply(release, name: str, user, *, now=None):
-    """Move ``release`` by transition ``name``, or raise if ``user`` may not or it cannot."""
+BODY = "blocks"
+
+
+def apply(release, name: str, user, *, now=None, blocks=None):
+    """Move ``release`` by transition ``name``, or raise if ``user`` may not or it cannot.
+
+    The body checked is ``blocks`` (a form's blocks about to be saved) or, when None, the
+    release's saved blocks; its errors are under ``BODY``. A form whose blocks are
+    checked by their own formset passes ``blocks=False`` and checks them there, with
+    ``body_errors``.
+    """
     transition = TRANSITIONS.get(name)
     if transition is None or not transition.allowed(user, release):
         raise PermissionDenied(_("You may not do this with this release."))
     now = now or timezone.now()
     errors = transition.check(release, now)
+    if blocks is not False:
+        if blocks is None:
+            blocks = list(release.blocks.all()) if release.pk else []
+        body = transition.check_body(release, blocks)
+        if body:
+            errors = {**errors, BODY: body}
     if errors:
         raise ValidationError(errors)
     transition.run(release, user, now)

@@ -57,7 +57,7 @@ def test_release_change_page_shows_both_languages_side_by_side_with_its_blocks(s
     release = make_release()
     add_paragraph(release, uk="Український абзац", en="English paragraph")
     soup = soup_of(staff.get(f"/admin/releases/release/{release.pk}/change/"))
-    title_row = soup.find("input", attrs={"name": "title_uk"}).find_parent(class_="form-row")
+    title_row = soup.find("textarea", attrs={"name": "title_uk"}).find_parent(class_="form-row")
     assert title_row.find(attrs={"name": "title_en"}) is not None
     block = soup.find("textarea", attrs={"name": "blocks-0-text_uk"})
     assert block.get_text().strip() == "Український абзац"
@@ -160,7 +160,9 @@ def test_refused_save_keeps_everything_the_press_officer_typed(staff):
         ),
     )
     soup = soup_of(response)
-    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Keep this title"
+    assert (
+        soup.find("textarea", attrs={"name": "title_en"}).get_text().strip() == "Keep this title"
+    )
     assert (
         "Текст, який не можна загубити"
         in soup.find("textarea", attrs={"name": "blocks-0-text_uk"}).get_text()

@@ -563,7 +563,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(people):
     warning = soup.find("ul", class_="nonfield").get_text()
     assert warning.startswith("editor ")  # who saved first, by name
     assert "editor2" not in warning
-    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Saved second"
+    assert soup.find("textarea", attrs={"name": "title_en"}).get_text().strip() == "Saved second"
     release.refresh_from_db()
     assert release.title_en == "Saved first"
 
@@ -1057,7 +1057,9 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins_and_the_other_keeps_it
         assert responses[loser].status_code == 200, f"trial {trial}: both saves went through"
         warning, soup = conflict_warning(responses[loser])
         assert warning.startswith(f"{accounts[winner].username} "), warning
-        assert soup.find("input", attrs={"name": "title_en"})["value"] == titles[loser]
+        assert (
+            soup.find("textarea", attrs={"name": "title_en"}).get_text().strip() == titles[loser]
+        )
         assert len(numbered_versions(release)) == versions_before + 1
 
 
@@ -1130,7 +1132,10 @@ def test_a_save_sent_without_its_edit_number_is_refused_as_out_of_date(people):
     assert response.status_code == 200
     warning, soup = conflict_warning(response)
     assert warning
-    assert soup.find("input", attrs={"name": "title_en"})["value"] == "Overwritten blindly"
+    assert (
+        soup.find("textarea", attrs={"name": "title_en"}).get_text().strip()
+        == "Overwritten blindly"
+    )
     release.refresh_from_db()
     assert release.title_en != "Overwritten blindly"
 
@@ -1283,4 +1288,4 @@ def test_a_preview_link_cannot_outlive_the_longest_lifetime(people, settings):
     with translation.override("en"):
         assert "at most 30 days" in str(errors[0]["expires_at"])
     assert not release.preview_links.exists()
-    assert 'value="Kept in the form"' in response.content.decode()
+    assert ">\nKept in the form</textarea>" in response.content.decode()

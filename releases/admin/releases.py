@@ -1,28 +1,32 @@
 """Releases in the admin: writing, the editorial workflow, translation and history."""
 
+import copy
 from datetime import timedelta
 
 import reversion
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
-from django.db.models import F, Q
-from django.http import Http404
+from django.db.models import Case, F, Q, When
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import formats, timezone
-from django.utils.html import format_html_join
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from releases import history, limits, search, workflow
+from releases import history, limits, search, views, workflow
 from releases.languages import localized_name, localized_names
 from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
@@ -37,6 +41,28 @@ KEEP_STATUS = ""
 # Body blocks -----------------------------------------------------------------------------
 
 
+class BodyFormSet(CustomInlineFormSet):
+    """The body as it is about to be saved, checked for the step the form asks for.
+
+    The release form applies the workflow step (``transition``) without its body, which
+    only this formset holds; the body's errors sit here, above the blocks.
+    """
+
+    def clean(self):
+        super().clean()
+        transition = self.data.get("transition")
+        if not transition:
+            return
+        blocks = [
+            form.instance
+            for form in self.forms
+            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
+        ]
+        errors = workflow.body_errors(transition, self.instance, blocks)
+        if errors:
+            raise ValidationError(errors, code="body")
+
+
 class BlockInline(
     PhotoChooserMixin, RichTextBlocks, SortableInlineAdminMixin, TranslationStackedInline
 ):
@@ -44,6 +70,7 @@ class BlockInline(
 
     model = Block
     form = BlockForm
+    formset = BodyFormSet
     extra = 0
     max_num = limits.MAX_BLOCKS
     fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
@@ -200,8 +227,12 @@ class ReleaseFormBase(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         label=_("Tags"),
-        help_text=Release._meta.get_field("tags").help_text,
         widget=AutocompleteSelectMultiple(Release._meta.get_field("tags"), admin.site),
+        # The model's help says how to choose; here, also how to add one.
+        help_text=_(
+            "Type a few letters to find a tag. A tag that does not exist yet: “+” "
+            "creates it, named in both languages."
+        ),
     )
     transition = forms.ChoiceField(
         label=_("On saving"),
@@ -237,6 +268,10 @@ class ReleaseFormBase(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in localized_names("title"):
+            if cleaned.get(name):
+                # A title is one line, whatever a paste into its wrapping box brought.
+                cleaned[name] = " ".join(cleaned[name].split())
         self.check_nobody_saved_meanwhile()
         if cleaned.get("major_update"):
             written = [lang for lang in LANGUAGES if self.cleaned_data.get(f"title_{lang}")]
@@ -285,7 +320,8 @@ class ReleaseFormBase(forms.ModelForm):
         if not name or self.errors:
             return
         try:
-            workflow.apply(self.instance, name, self.user)
+            # The body is checked by its formset (BodyFormSet), which holds it.
+            workflow.apply(self.instance, name, self.user, blocks=False)
             self.instance.clean()
         except PermissionDenied as denied:
             self.add_error("transition", str(denied))
@@ -350,6 +386,37 @@ def translation_status_q(language, status) -> Q:
     return not_original & complete & ~outdated
 
 
+def needs_translation(language) -> Q:
+    """Releases whose ``language`` version is missing or out of date, archived ones aside."""
+    Status = Release.TranslationStatus
+    return (
+        translation_status_q(language, Status.MISSING)
+        | translation_status_q(language, Status.OUTDATED)
+    ) & ~Q(status=Release.Status.ARCHIVED)
+
+
+def translation_worklist(limit=None) -> list:
+    """(release, language, translation status) rows for translators: live releases before
+    drafts, out-of-date translations before missing ones, the newest first. One query per
+    language; ``limit`` rows at most."""
+    rows = []
+    for lang in LANGUAGES:
+        releases = Release.objects.filter(needs_translation(lang))
+        if limit:
+            releases = releases.order_by("-pk")[:limit]
+        for release in releases:
+            rows.append((release, lang, release.translation_status(lang)))
+    live_first = {s: i for i, s in enumerate(Release.LIVE_STATUSES)}
+    rows.sort(
+        key=lambda row: (
+            live_first.get(row[0].status, 9),
+            row[2] != Release.TranslationStatus.OUTDATED,
+            -(row[0].published_at or row[0].created_at).timestamp(),
+        )
+    )
+    return rows[:limit] if limit else rows
+
+
 class UkrainianTranslationFilter(TranslationStatusFilter):
     language = "uk"
     title = _("translation [%(language)s]") % {"language": "uk"}
@@ -365,7 +432,14 @@ class EnglishTranslationFilter(TranslationStatusFilter):
 # What each role sees of a release --------------------------------------------------------
 # Which fields each part of the page holds; get_readonly_fields then says what is editable.
 
+# The page follows the order a release is written in: titles and leads, then the body
+# (the blocks inline, placed right after the texts by change_form.html), then what the
+# release shows besides, then its publication; addresses and the record, folded, last.
 TEXTS = (None, {"fields": (*side_by_side("title", "lead"), "loaded_edit_version")})
+MATERIAL = (
+    _("Photo, people and topics"),
+    {"fields": ("hero_photo", "officials", "countries", "tags")},
+)
 PUBLICATION = (
     _("Publication"),
     {"fields": (("status", "transition"), ("published_at", "source_language"), "review_comment")},
@@ -384,11 +458,7 @@ ARCHIVE = (
         "classes": ["collapse"],
     },
 )
-MATERIAL = (
-    _("Photo, people and topics"),
-    {"fields": ("hero_photo", "officials", "countries", "tags")},
-)
-ADDRESSES = (_("Addresses"), {"fields": (*side_by_side("slug"), "key")})
+ADDRESSES = (_("Addresses"), {"fields": (*side_by_side("slug"), "key"), "classes": ["collapse"]})
 RECORD = (
     _("Record"),
     {
@@ -401,23 +471,23 @@ RECORD = (
     },
 )
 
-PRESS_OFFICER_FIELDSETS = (TEXTS, PUBLICATION, MATERIAL, ADDRESSES, RECORD)
+PRESS_OFFICER_FIELDSETS = (TEXTS, MATERIAL, PUBLICATION, ADDRESSES, RECORD)
 # The major update part only while the release is public (may_note_a_major_update).
-EDITOR_FIELDSETS = (TEXTS, PUBLICATION, MAJOR_UPDATE, ARCHIVE, MATERIAL, ADDRESSES, RECORD)
+EDITOR_FIELDSETS = (TEXTS, MATERIAL, PUBLICATION, MAJOR_UPDATE, ARCHIVE, ADDRESSES, RECORD)
 # Translators see the texts, the addresses and the status; no workflow.
 TRANSLATOR_FIELDSETS = (
     TEXTS,
     (_("Publication"), {"fields": (("status", "published_at"), "source_language")}),
-    (_("Addresses"), {"fields": side_by_side("slug")}),
+    (_("Addresses"), {"fields": side_by_side("slug"), "classes": ["collapse"]}),
 )
 # Whoever may not change the release: the record as it is, without the controls of an edit.
 READ_ONLY_FIELDSETS = (
     (None, {"fields": side_by_side("title", "lead")}),
+    MATERIAL,
     (
         _("Publication"),
         {"fields": (("status", "published_at"), "source_language", "review_comment")},
     ),
-    MATERIAL,
     ADDRESSES,
     RECORD,
 )
@@ -429,7 +499,7 @@ READ_ONLY_FIELDSETS = (
 @admin.register(Release)
 class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
     form = ReleaseAdminForm
-    list_display = ["__str__", "status", "published_at", "languages", "hero"]
+    list_display = ["__str__", "status_mark", "published_at", "languages", "hero"]
     list_filter = [
         "status",
         UkrainianTranslationFilter,
@@ -444,7 +514,7 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
     change_form_template = "admin/releases/release/change_form.html"
 
     class Media:
-        js = ["js/admin-open-errors.js"]
+        js = ["js/admin-open-errors.js", "js/admin-labels.js"]
 
     def get_fieldsets(self, request, obj=None):
         user = request.user
@@ -483,9 +553,39 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
             always.append("review_comment")
         return always
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in localized_names("title"):
+            # A box that wraps and grows, so that a long title is read whole while typed.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "press-title"})
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            # The two boxes of the time share one label; each says which half it is.
+            date, time = (
+                field.widget.widget.widgets
+                if hasattr(field.widget, "widget")
+                else (field.widget.widgets)
+            )
+            date.attrs["aria-label"] = gettext("Publication date (Kyiv)")
+            time.attrs["aria-label"] = gettext("Publication time of day (Kyiv)")
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        if "tags" in form.base_fields:
+            # "+" opens the tag form, as for officials and countries: for whoever may add
+            # tags (press officers and editors, roles.py); the tag admin checks it again.
+            tags = copy.copy(form.base_fields["tags"])
+            tags.widget = RelatedFieldWidgetWrapper(
+                ReleaseFormBase.base_fields["tags"].widget,
+                Release._meta.get_field("tags").remote_field,
+                self.admin_site,
+                can_add_related=request.user.has_perm("releases.add_tag"),
+                can_change_related=False,
+                can_delete_related=False,
+                can_view_related=False,
+            )
+            form.base_fields["tags"] = tags
         if not may_note_a_major_update(request.user, obj):
             # Not shown, so not accepted either: a forged field is simply not there.
             for name in ("major_update", *localized_names("change_note")):
@@ -504,6 +604,15 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hero_photo")
+
+    def get_ordering(self, request):
+        # Work awaiting review first, then undated drafts, then the newest by date: a
+        # release in review is never at the bottom of the list for want of a date.
+        return [
+            Case(When(status=Release.Status.IN_REVIEW, then=0), default=1).asc(),
+            F("published_at").desc(nulls_first=True),
+            "-pk",
+        ]
 
     def get_object(self, request, object_id, from_field=None):
         """The release, locked until the transaction of a save commits.
@@ -574,6 +683,14 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
 
     # Columns -----------------------------------------------------------------------------
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_mark(self, release):
+        return format_html(
+            '<span class="press-status press-status--{}">{}</span>',
+            release.status,
+            release.get_status_display(),
+        )
+
     @admin.display(description=_("languages"))
     def languages(self, release):
         return " · ".join(
@@ -595,6 +712,11 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
         prefix = "<path:object_id>/versions"
         return [
             path("worklist/", wrap(self.worklist_view), name="releases_release_worklist"),
+            path(
+                "<path:object_id>/preview/",
+                wrap(self.preview_view),
+                name="releases_release_preview",
+            ),
             path(f"{prefix}/", wrap(self.versions_view), name="releases_release_versions"),
             path(f"{prefix}/compare/", wrap(self.compare_view), name="releases_release_compare"),
             path(
@@ -667,28 +789,109 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
         """What needs a translator first: live releases before drafts, newest first."""
         if not request.user.has_perm("releases.translate_release"):
             raise PermissionDenied
-        Status = Release.TranslationStatus
-        rows = []
-        for lang in LANGUAGES:
-            needs = translation_status_q(lang, Status.MISSING) | translation_status_q(
-                lang, Status.OUTDATED
-            )
-            for release in (
-                Release.objects.all().filter(needs).exclude(status=Release.Status.ARCHIVED)
-            ):
-                rows.append((release, lang, release.translation_status(lang)))
-        live_first = {s: i for i, s in enumerate(Release.LIVE_STATUSES)}
-        rows.sort(
-            key=lambda row: (
-                live_first.get(row[0].status, 9),
-                row[2] != Status.OUTDATED,
-                -(row[0].published_at or row[0].created_at).timestamp(),
-            )
-        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Translation worklist"),
-            "rows": rows,
+            "rows": translation_worklist(),
         }
         return TemplateResponse(request, "admin/releases/release/worklist.html", context)
+
+    # Preview of the unsaved form ------------------------------------------------------------
+
+    def preview_view(self, request, object_id):
+        """The page as the public would see it, from the form as it stands, not saved.
+
+        The form and its body are validated as a save would; the release is then written
+        inside a transaction that is rolled back once the page is drawn, so that the very
+        templates and queries of the public page render it. Workflow steps are not taken.
+        ``object_id`` is "add" for a release not saved yet.
+        """
+        if request.method != "POST":
+            raise PermissionDenied
+        if object_id == "add":
+            release = None
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+        else:
+            release = self.get_release(request, object_id)
+            if not self.has_change_permission(request, release):
+                raise PermissionDenied
+        data = request.POST.copy()
+        data["transition"] = KEEP_STATUS
+        if release is not None:
+            # Someone's save since the form was opened does not stop a preview.
+            data["loaded_edit_version"] = release.edit_version
+        request.POST = data
+        change = release is not None
+        Form = self.get_form(
+            request,
+            release,
+            change=change,
+            fields=flatten_fieldsets(self.get_fieldsets(request, release)),
+        )
+        form = Form(data, request.FILES, instance=release)
+        formsets, _inlines = self._create_formsets(request, form.instance, change=change)
+        mode = data.get("_preview_language")
+        if mode not in (*LANGUAGES, "both"):
+            mode = (
+                data.get("source_language")
+                if data.get("source_language") in LANGUAGES
+                else LANGUAGES[0]
+            )
+        context = {
+            "preview_fields": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "_preview_language")
+                for value in values
+            ],
+            "preview_mode": mode,
+            "preview_languages": LANGUAGES,
+            "preview_of_form": True,
+        }
+        if not (form.is_valid() and all_valid(formsets)):
+            errors = [str(e) for e in form.non_field_errors()]
+            for name, field_errors in form.errors.items():
+                if name in form.fields:
+                    errors.append(f"{form.fields[name].label}: {' '.join(field_errors)}")
+            for formset in formsets:
+                errors += [str(e) for e in formset.non_form_errors()]
+                errors += [" ".join(m) for f in formset.errors for m in f.values()]
+            response = TemplateResponse(
+                request,
+                "admin/releases/release/preview_refused.html",
+                {**self.admin_site.each_context(request), "title": _("Preview"), "errors": errors},
+            )
+            return views.not_for_the_public(response.render())
+        with transaction.atomic():
+            draft = form.save(commit=False)
+            if not change:
+                draft.created_by = request.user
+            draft.updated_by = request.user
+            draft.save()
+            form.save_m2m()
+            for formset in formsets:
+                if formset.model is Block:
+                    formset.instance = draft
+                    formset.save()
+            shown = views.release_page_queryset(Release.objects.filter(pk=draft.pk)).get()
+            page = self.render_preview(request, shown, mode, context)
+            transaction.set_rollback(True)
+        return views.not_for_the_public(HttpResponse(page))
+
+    def render_preview(self, request, release, mode, context) -> str:
+        """The public page of ``release`` in ``mode`` (a language, or "both")."""
+        with translation.override(release.source_language if mode == "both" else mode):
+            page = {
+                **context,
+                "release": release,
+                "preview": True,
+                "translations": [{"code": translation.get_language(), "current": True}],
+            }
+            if mode == "both":
+                page.update(base_page="releases/release_parallel.html", columns=LANGUAGES)
+            else:
+                page["base_page"] = "releases/release_detail.html"
+                page["article"] = views.release_article(request, page, cacheable=False)
+            return render_to_string("admin/releases/release/preview.html", page, request)
