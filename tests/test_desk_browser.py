@@ -2,8 +2,6 @@
 its fields, the preview opens in a new tab from the unsaved form, long titles and the
 release list read at 1280 px, and axe-core finds nothing on the desk and the form."""
 
-import os
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -17,29 +15,9 @@ from releases.models import Release
 from releases.roles import EDITOR, PRESS_OFFICER
 
 from .factories import add_paragraph, make_release
-
-CHROMIUM = "/usr/bin/chromium"
+from .helpers import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip("Debian's Chromium is not installed (make browser)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def signed_in(browser, live_server, name, role):
@@ -62,13 +40,6 @@ def signed_in(browser, live_server, name, role):
         ]
     )
     return user, context
-
-
-def assert_accessible(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_sending_an_empty_release_for_review_is_refused_on_its_fields(browser, live_server):

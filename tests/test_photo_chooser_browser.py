@@ -1,36 +1,10 @@
 """The photo chooser in Debian's Chromium: choosing by search, uploading in place, saving."""
 
-import os
-import shutil
-
 import pytest
 
 from .factories import jpeg_bytes, make_photo
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip("Debian's Chromium is not installed (make browser)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server's
-    # database work happens in its own thread, so Django's guard does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -68,7 +42,7 @@ def officer(browser, live_server):
     assert page.console_errors == [], "\n".join(page.console_errors)
 
 
-def assert_accessible(page):
+def assert_chooser_accessible(page):
     """axe-core on the chooser: its fields in the form and, when open, its dialog.
 
     Scoped to them: the rest of the release form is checked with the admin's pages.
@@ -115,7 +89,7 @@ def test_officer_chooses_a_photo_by_caption_and_uploads_one_in_place(
     search.press("Enter")
     expect(dialog.locator("[data-choose]")).to_have_count(1)
     assert "Знайдено 1 фото." in dialog.locator("[data-chooser-status]").inner_text()
-    assert_accessible(officer)
+    assert_chooser_accessible(officer)
     dialog.locator("[data-choose]").click()
     assert not officer.locator("dialog[open]").count()
     chosen = hero.locator("[data-chosen]")
@@ -146,7 +120,7 @@ def test_officer_chooses_a_photo_by_caption_and_uploads_one_in_place(
     assert dialog.locator("[name=code]").get_attribute("placeholder") == "jrs-0002"
     dialog.locator("[name=caption_uk]").fill("Навчання під Харковом")
     dialog.locator("[name=alt_uk]").fill("Військові біля техніки в полі")
-    assert_accessible(officer)
+    assert_chooser_accessible(officer)
     dialog.locator("[data-chooser-upload-form] [type=submit]").click()
     officer.wait_for_selector("dialog.photo-chooser-dialog", state="hidden")
     assert "Навчання під Харковом" in block.locator("[data-chosen]").inner_text()
@@ -168,7 +142,7 @@ def test_officer_chooses_a_photo_by_caption_and_uploads_one_in_place(
     assert "/renditions/jrs-0001/" in sources[0] and "/renditions/jrs-0002/" in sources[1]
     for i in range(2):
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
-    assert_accessible(officer)
+    assert_chooser_accessible(officer)
 
 
 def test_an_upload_refused_in_the_chooser_keeps_the_text_and_names_the_error(
@@ -191,4 +165,4 @@ def test_an_upload_refused_in_the_chooser_keeps_the_text_and_names_the_error(
     assert "сторінка.jpg" in error.inner_text()
     assert dialog.locator("[name=caption_uk]").input_value() == "Підпис, що не має пропасти"
     expect(dialog.locator("input[type=file]")).to_be_focused()
-    assert_accessible(officer)
+    assert_chooser_accessible(officer)

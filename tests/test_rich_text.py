@@ -1,10 +1,8 @@
 """Paragraphs written with the rich-text editor: what the server keeps, what staff read."""
 
 import json
-import os
 import posixpath
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -299,12 +297,6 @@ def test_a_release_the_officer_may_only_view_shows_its_paragraphs_formatted(db):
 
 # In the browser ---------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(
-    not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
-    reason="Debian's Chromium is not installed (make browser)",
-)
-
 # Recorded from the page's first moment, before any of its own scripts run.
 WATCH_CSP = """
 window.cspViolations = [];
@@ -317,50 +309,42 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def officer_tab(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def officer_tab(live_server, browser):
     user = get_user_model().objects.create_user(
         "officer", "officer@example.org", "secret-pw-1", is_staff=True
     )
     user.groups.add(Group.objects.get(name=PRESS_OFFICER))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_init_script(WATCH_CSP)
-        tab = context.new_page()
-        tab.console_errors = []
-        # A missing file is reported by its address (the favicon is not this test's);
-        # any other error in the console, or a script's exception, by its text.
-        tab.on(
-            "response",
-            lambda r: (
-                r.status >= 400
-                and not r.url.endswith("/favicon.ico")
-                and tab.console_errors.append(f"{r.status} {r.url}")
-            ),
-        )
-        tab.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and "Failed to load resource" not in m.text
-                and tab.console_errors.append(f"{tab.url}: {m.text}")
-            ),
-        )
-        tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
-        tab.goto(live_server.url + "/admin/login/")
-        tab.fill("#id_username", "officer")
-        tab.fill("#id_password", "secret-pw-1")
-        with tab.expect_navigation():
-            tab.click("input[type=submit]")
-        yield tab, user
-        tab.wait_for_load_state("networkidle")
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(WATCH_CSP)
+    tab = context.new_page()
+    tab.console_errors = []
+    # A missing file is reported by its address (the favicon is not this test's);
+    # any other error in the console, or a script's exception, by its text.
+    tab.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and tab.console_errors.append(f"{r.status} {r.url}")
+        ),
+    )
+    tab.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "Failed to load resource" not in m.text
+            and tab.console_errors.append(f"{tab.url}: {m.text}")
+        ),
+    )
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    tab.goto(live_server.url + "/admin/login/")
+    tab.fill("#id_username", "officer")
+    tab.fill("#id_password", "secret-pw-1")
+    with tab.expect_navigation():
+        tab.click("input[type=submit]")
+    yield tab, user
+    tab.wait_for_load_state("networkidle")
+    context.close()
 
 
 # Selects ``word`` in the editor as a reader's mouse would; the editor follows the
@@ -407,7 +391,6 @@ def write_in_the_editor(tab, block, lang, plain, bold, linked, address, check=Fa
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@needs_chromium
 def test_officer_writes_bold_and_a_link_in_both_languages_with_the_editor(officer_tab):
     tab, _user = officer_tab
     base = tab.url.split("/admin/")[0]
@@ -471,7 +454,6 @@ def test_officer_writes_bold_and_a_link_in_both_languages_with_the_editor(office
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@needs_chromium
 def test_the_editor_follows_the_kind_of_block_and_leaves_quotes_plain(officer_tab):
     tab, user = officer_tab
     base = tab.url.split("/admin/")[0]
@@ -536,7 +518,6 @@ PASTE = """(root, html) => {
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@needs_chromium
 def test_a_paste_from_word_keeps_bold_italic_and_links_only(officer_tab):
     tab, user = officer_tab
     base = tab.url.split("/admin/")[0]
