@@ -21,6 +21,7 @@ from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 from releases.text import INLINE_ATTRIBUTES, INLINE_TAGS, LINK_SCHEMES
 
 from .factories import add_paragraph, add_quote, make_official, make_release
+from .helpers import write_in_the_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -347,48 +348,6 @@ def officer_tab(live_server, browser):
     context.close()
 
 
-# Selects ``word`` in the editor as a reader's mouse would; the editor follows the
-# document's selection.
-SELECT_WORD = """(root, word) => {
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode;
-    const start = node.data.indexOf(word);
-    if (start >= 0) {
-      const range = document.createRange();
-      range.setStart(node, start);
-      range.setEnd(node, start + word.length);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      return;
-    }
-  }
-  throw new Error("not in the editor: " + word);
-}"""
-
-
-def write_in_the_editor(tab, block, lang, plain, bold, linked, address, check=False):
-    """Type ``plain``, then ``bold`` in bold (Ctrl+B), then ``linked``, selected and made a
-    link with the toolbar's link button and its dialog."""
-    box = tab.locator(f"#blocks-{block} .fieldBox.field-text_{lang}")
-    editor = box.locator(".ProseMirror[contenteditable=true]")
-    editor.click()
-    tab.keyboard.type(plain)
-    tab.keyboard.press("Control+b")
-    tab.keyboard.type(bold)
-    tab.keyboard.press("Control+b")
-    tab.keyboard.type(" ")
-    tab.keyboard.type(linked)
-    editor.evaluate(SELECT_WORD, linked)
-    box.locator("button[data-name=link]:not(.disabled)").wait_for()
-    box.get_by_role("button", name="Посилання (Ctrl+K)").click()
-    dialog = tab.locator("dialog[open]")
-    dialog.get_by_label("Адреса (https://…, mailto:…)").fill(address)
-    if check:
-        assert_accessible(tab, "dialog[open]")
-    dialog.get_by_role("button", name="Застосувати").click()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_officer_writes_bold_and_a_link_in_both_languages_with_the_editor(officer_tab):
@@ -410,7 +369,7 @@ def test_officer_writes_bold_and_a_link_in_both_languages_with_the_editor(office
         "військовими",
         "подробиці",
         "https://mod.gov.ua/",
-        check=True,
+        before_apply=lambda: assert_accessible(tab, "dialog[open]"),
     )
     write_in_the_editor(
         tab, 0, "en", "The minister met ", "the troops", "details", "https://mod.gov.ua/en/"
