@@ -91,3 +91,21 @@ def test_the_release_domain_does_not_reach_into_the_interface_string_tools():
         if name.startswith("releases"):
             imported = imports_of(name, path, modules)
             assert not any(m.startswith("mod_press.interface_strings") for m in imported), name
+
+
+def test_templates_have_no_line_a_reader_must_scroll_for():
+    """Templates are read one tag per line. A few <title> lines stay long: a line break
+    there would be part of the page's title."""
+    templates = [
+        path
+        for folder in ("templates", "mod_press", "releases")
+        for path in (ROOT / folder).rglob("*.html")
+    ]
+    assert len(templates) > 40
+    long_lines = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if len(line) > 170
+    ]
+    assert long_lines == []
