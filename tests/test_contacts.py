@@ -1,6 +1,9 @@
 """The press office's contacts page for journalists, and the ministry's emblem in the header."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -293,3 +296,24 @@ def test_the_demo_has_contacts_in_both_languages_with_invented_numbers():
     assert contacts.written_in("uk") and contacts.written_in("en")
     assert contacts.email.endswith("@example.gov.ua")
     assert all(number.startswith("+380 44 000-") for number, _tel in contacts.phone_links())
+
+
+# The emblem --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "name"), [("/", "Емблема міністерства"), ("/en/", "Emblem of the ministry")]
+)
+def test_the_emblem_is_in_the_header_with_an_accessible_name(page, url, name):
+    _response, soup = page(url)
+    emblem = soup.find("header").find("img", class_="site-name__emblem")
+    assert emblem["alt"] == name
+    assert emblem["src"].endswith(".svg")
+    assert emblem["width"] == emblem["height"] == "40"
+
+
+def test_the_emblem_is_a_self_hosted_svg_without_scripts_or_outside_references(client):
+    path = Path(settings.BASE_DIR) / "releases" / "static" / "img" / "emblem.svg"
+    svg = path.read_text()
+    assert svg.startswith("<svg") and "viewBox" in svg
+    assert "<script" not in svg and "href" not in svg and "url(" not in svg
