@@ -34,6 +34,10 @@ POSITION_TITLE = 300
 ORGANISATION = 300
 TAG_NAME = 100
 
+# The press office's contacts page
+CONTACTS_TEXT = 1_000  # a postal address, office hours
+ACCREDITATION = 10_000  # the accreditation rules, a few paragraphs
+
 # The public search: the words searched for (longer queries are shortened, and told so).
 SEARCH_QUERY = 500
 

@@ -43,6 +43,9 @@ ROLES = {
         "change_changenote",
         "delete_changenote",
         "delete_previewlink",
+        "view_presscontacts",
+        "add_presscontacts",
+        "change_presscontacts",
     ],
     TRANSLATOR: [*_READ, "translate_release", "change_block"],
 }

@@ -13,6 +13,7 @@ from .models import (
     Official,
     Photo,
     Position,
+    PressContacts,
     Release,
     Rendition,
     SlugHistory,
@@ -166,6 +167,7 @@ SHOWN_ON_PAGES = (
     TaggedRelease,
     ChangeNote,
     SlugHistory,
+    PressContacts,
 )
 
 

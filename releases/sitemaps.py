@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from releases.languages import LANGUAGES, localized
 
-from .models import Country, Official, Release, Tag
+from .models import Country, Official, PressContacts, Release, Tag
 
 
 class TranslatedSitemap(Sitemap):
@@ -30,6 +30,21 @@ class StaticSitemap(TranslatedSitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class ContactsSitemap(TranslatedSitemap):
+    """The press office's contacts, in each language they are written in."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return PressContacts.objects.all()[:1]
+
+    def exists_in(self, item, language):
+        return item.written_in(language)
+
+    def lastmod(self, item):
+        return item.updated_at
 
 
 class ReleaseSitemap(TranslatedSitemap):
@@ -100,6 +115,7 @@ class CountrySitemap(ShownSitemap):
 
 SITEMAPS = {
     "pages": StaticSitemap,
+    "contacts": ContactsSitemap,
     "releases": ReleaseSitemap,
     "officials": OfficialSitemap,
     "tags": TagSitemap,

@@ -2,7 +2,16 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Block, ChangeNote, Official, Photo, Position, Release, Tag
+from .models import (
+    Block,
+    ChangeNote,
+    Official,
+    Photo,
+    Position,
+    PressContacts,
+    Release,
+    Tag,
+)
 
 
 @register(Release)
@@ -42,3 +51,8 @@ class TagTranslationOptions(TranslationOptions):
 @register(ChangeNote)
 class ChangeNoteTranslationOptions(TranslationOptions):
     fields = ("note",)
+
+
+@register(PressContacts)
+class PressContactsTranslationOptions(TranslationOptions):
+    fields = ("address", "office_hours", "accreditation")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("releases/", views.ReleaseListView.as_view(), name="list"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("contacts/", views.ContactsView.as_view(), name="contacts"),
     path("feeds/rss/", feeds.ReleaseFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.AtomReleaseFeed(), name="feed_atom"),
     path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),

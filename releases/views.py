@@ -43,6 +43,7 @@ from .models import (
     Official,
     Photo,
     Position,
+    PressContacts,
     PreviewLink,
     Release,
     SlugHistory,
@@ -598,6 +599,30 @@ class PhotoDetailView(TranslationsMixin, DetailView):
             .filter(Q(hero_photo=photo) | Q(blocks__photo=photo))
             .distinct()
         )
+        return context
+
+
+class ContactsView(TranslationsMixin, TemplateView):
+    """The press office's contacts for journalists, in the language of the page only."""
+
+    template_name = "releases/contacts.html"
+
+    @cached_property
+    def contacts(self):
+        return PressContacts.objects.current()
+
+    def get_translation_urls(self):
+        # A language the contacts are not written in has no version to lead to.
+        return {
+            lang: url if self.contacts and self.contacts.written_in(lang) else None
+            for lang, url in super().get_translation_urls().items()
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contacts = self.contacts
+        context["contacts"] = contacts
+        context["written"] = bool(contacts and contacts.written_in(translation.get_language()))
         return context
 
 

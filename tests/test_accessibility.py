@@ -24,6 +24,8 @@ EXTRA = [
     "/search/?q=%D0%9D%D0%BE%D1%80%D0%B2%D0%B5%D0%B3%D1%96%D1%8F",
     "/en/search/?q=air+defence",
     "/releases/?year=abc&tag=nothing",
+    "/contacts/",
+    "/en/contacts/",
     "/en/no-such-page/",
     "/no-such-page/",
 ]

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from releases.accounts import StaffLoginForm
 from releases.photos import admin as photos_admin  # noqa: F401 - registers the photo library
 
-from . import audit, people, releases, tags  # noqa: F401 - each registers its models
+from . import audit, contacts, people, releases, tags  # noqa: F401 - each registers its models
 
 # Our Tag model, with names in both languages, replaces taggit's own in the admin.
 admin.site.unregister(taggit.models.Tag)

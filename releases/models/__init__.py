@@ -2,6 +2,7 @@
 from releases.photos.models import Photo, PhotoUpload, Rendition
 
 from .audit import AuditEvent
+from .contacts import PressContacts
 from .people import Country, Official, Position
 from .release import (
     Block,
@@ -23,6 +24,7 @@ __all__ = [
     "Photo",
     "PhotoUpload",
     "Position",
+    "PressContacts",
     "PreviewLink",
     "Release",
     "ReleaseQuerySet",

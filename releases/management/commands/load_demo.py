@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
-from releases.models import Release
+from releases.languages import in_each_language
+from releases.models import PressContacts, Release
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 DEMO_ROLES = {"officer": PRESS_OFFICER, "editor": EDITOR, "translator": TRANSLATOR}
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 self.stdout.write("The demo content is already loaded (--reload restores it).")
         else:
             self.load(document, options["verbosity"])
+        self.load_contacts(document.get("press_contacts"), reload=options["reload"])
         if not options["no_user"]:
             self.ensure_admin()
 
@@ -76,6 +78,15 @@ class Command(BaseCommand):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 draw_photo(target, index)
             call_command("import_releases", folder / "demo.json", verbosity=verbosity)
+
+    def load_contacts(self, contacts, *, reload):
+        """The press office's contacts page, unless one is written already."""
+        if not contacts or (PressContacts.objects.exists() and not reload):
+            return
+        values = {"phones": contacts["phones"], "email": contacts["email"]}
+        for field in PressContacts.TEXTS:
+            values.update(in_each_language(field, contacts[field]))
+        PressContacts.objects.update_or_create(singleton=True, defaults=values)
 
     def ensure_admin(self):
         """An administrator and one account per role, each with its name as password."""
