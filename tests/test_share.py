@@ -252,6 +252,11 @@ def test_print_shows_the_release_and_its_photos_without_the_site_around_it(
         ]
         shown_on_print = ["h1", ".lead", ".release__body .photo img", ".release__body figcaption"]
         assert tab.locator(".site-nav").is_visible() and tab.locator(".share").is_visible()
+        # The photos are loaded, as the print button (tested above) or the browser's own
+        # printing makes sure of: a lazy image not yet fetched has no size to print.
+        photo = tab.locator(".release__body .photo img").first
+        photo.scroll_into_view_if_needed()
+        photo.evaluate("img => img.decode()")
 
         tab.emulate_media(media="print")
         for selector in hidden_on_print:
