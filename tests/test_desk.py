@@ -18,6 +18,7 @@ from releases.models import AuditEvent, Block, Release, Tag
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 from .factories import add_paragraph, add_photo_block, make_photo, make_release
+from .helpers import field_errors, form_data, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +48,6 @@ def editor():
 @pytest.fixture
 def translator():
     return make_user("translator", TRANSLATOR)
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def field_errors(response, field):
-    row = soup_of(response).find(class_=f"field-{field}")
-    assert row is not None, f"no row for {field}"
-    return " ".join(e.get_text(" ", strip=True) for e in row.find_all(class_="errorlist"))
 
 
 def body_errors(response):
@@ -404,29 +395,6 @@ def test_whoever_may_not_add_tags_gets_no_link_and_is_refused(officer):
 
 
 # Live preview -------------------------------------------------------------------------------
-
-
-def form_data(client, url):
-    """What the browser would send from the form at ``url``, unchanged."""
-    soup = soup_of(client.get(url))
-    data = {}
-    form = soup.find("form", id="release_form")
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().lstrip("\n")
-        elif field.name == "select":
-            options = field.find_all("option")
-            chosen = [o.get("value", "") for o in options if o.has_attr("selected")]
-            data[name] = chosen if field.has_attr("multiple") else (chosen[0] if chosen else "")
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 def test_preview_shows_the_unsaved_form_as_the_public_page_and_saves_nothing(officer):

@@ -21,7 +21,7 @@ from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 from releases.text import INLINE_ATTRIBUTES, INLINE_TAGS, LINK_SCHEMES
 
 from .factories import add_paragraph, add_quote, make_official, make_release
-from .helpers import write_in_the_editor
+from .helpers import form_data, soup_of, write_in_the_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,34 +37,6 @@ def client_in(group, name):
 @pytest.fixture
 def officer():
     return client_in(PRESS_OFFICER, "officer")
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def form_data(client, url):
-    """What a browser sends back from the admin form at ``url`` when nothing is changed."""
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    form = soup_of(response).find("form", id=lambda v: v and v.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().lstrip("\n")
-        elif field.name == "select":
-            options = field.find_all("option")
-            chosen = [o.get("value", "") for o in options if o.has_attr("selected")]
-            data[name] = chosen if field.has_attr("multiple") else (chosen[0] if chosen else "")
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 def change_url(release):
