@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -38,8 +39,10 @@ class SubscribeView(TranslationsMixin, FormView):
     form_class = SubscribeForm
 
     def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
         # The form holds a CSRF token: never kept by a shared cache.
-        return not_for_the_public(super().render_to_response(context, **kwargs))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def post(self, request, *args, **kwargs):
         if is_ratelimited(
