@@ -206,6 +206,7 @@ def test_submitting_says_the_same_whether_or_not_the_address_is_subscribed(clien
     # The subscriber is told how to confirm a change, and stays subscribed meanwhile.
     [message] = smtp.to("known@example.org")
     assert "/subscribe/confirm/" in text_of(message)
+    assert "На цю адресу вже надходять пресрелізи" in text_of(message)  # its language
     assert Subscription.objects.get(email="known@example.org").is_confirmed
 
 
