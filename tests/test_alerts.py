@@ -11,6 +11,7 @@ import re
 import socket
 from datetime import timedelta
 from email import policy
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -197,6 +198,16 @@ def test_double_opt_in_from_the_form_to_the_received_confirmation(client, smtp):
     assert list(subscription.tags.all()) == [tag]
 
 
+def test_a_confirmation_opened_in_the_other_language_keeps_the_choices(client):
+    tag = make_tag("Оборона", "Defence")
+    make_release().tags.add(tag)
+    subscription = subscriber("reader@example.org", "en", confirmed=False)
+    path = urlsplit(subscription.confirm_url(subscription.confirm_token([tag.pk]))).path
+    assert path.startswith("/en/")
+    assert client.post(path.removeprefix("/en")).status_code == 200  # the Ukrainian page
+    assert list(subscription.tags.all()) == [tag]
+
+
 def test_submitting_says_the_same_whether_or_not_the_address_is_subscribed(client, smtp):
     subscriber("known@example.org")
     known = client.post("/subscribe/", {"email": "known@example.org"})
@@ -361,6 +372,15 @@ def test_publishing_again_or_correcting_sends_nothing_more(editor, smtp):
     delivery.announce(release)
     run_worker()
     assert len(smtp.to("reader@example.org")) == 1
+
+
+def test_a_release_withdrawn_before_the_worker_sends_it_is_not_sent(editor, smtp):
+    subscriber("reader@example.org")
+    release = ready_release()
+    publish(editor, release)
+    Release.objects.filter(pk=release.pk).update(status=Release.Status.DRAFT)
+    run_worker()
+    assert smtp.messages == []
 
 
 def test_a_scheduled_release_is_sent_once_the_scheduler_records_it(smtp):

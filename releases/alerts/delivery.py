@@ -37,9 +37,6 @@ from .models import Alert, Delivery, Subscription
 
 logger = logging.getLogger(__name__)
 
-Temporary = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
-
-
 # Publishing ----------------------------------------------------------------------------
 
 
@@ -119,6 +116,10 @@ def send_alert(alert_id: int) -> dict:
     alert = Alert.objects.select_related("release").filter(pk=alert_id).first()
     if alert is None:
         return {}
+    if not Release.objects.public(alert.language).filter(pk=alert.release_id).exists():
+        # Withdrawn meanwhile (published by mistake, archived): the rest is not sent.
+        Alert.objects.filter(pk=alert.pk).update(finished_at=timezone.now())
+        return {"withdrawn": True}
     if alert.listed_at is None:
         list_recipients(alert)
     counts = send_batch(alert)
@@ -150,7 +151,7 @@ def send_batch(alert) -> dict:
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
-    except (smtplib.SMTPException, *Temporary) as error:
+    except OSError as error:  # smtplib's errors included
         for delivery in batch:
             counts[record_failure(delivery, claim, error, temporary=True)] += 1
         return counts
@@ -159,7 +160,7 @@ def send_batch(alert) -> dict:
             message = release_message(content, delivery.subscription, connection)
             try:
                 message.send()
-            except (smtplib.SMTPException, *Temporary) as error:
+            except OSError as error:
                 temporary = is_temporary(error, delivery.subscription.email)
                 counts[record_failure(delivery, claim, error, temporary=temporary)] += 1
             else:
@@ -186,7 +187,7 @@ def is_temporary(error, address) -> bool:
         return 400 <= code < 500
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, Temporary)
+    return True  # a dropped connection, a timeout: no answer yet
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -276,10 +277,10 @@ def release_content(release, language) -> dict:
     }
 
 
-def list_headers(subscription) -> dict:
+def list_headers(subscription, unsubscribe_url) -> dict:
     """RFC 2369 and RFC 8058: mail programs offer a one-click unsubscribe button."""
     return {
-        "List-Unsubscribe": f"<{subscription.unsubscribe_url()}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"<alerts-{subscription.language}.{settings.ALERTS_LIST_ID}>",
         "Auto-Submitted": "auto-generated",
@@ -287,7 +288,8 @@ def list_headers(subscription) -> dict:
 
 
 def release_message(content, subscription, connection):
-    context = {**content, "unsubscribe_url": subscription.unsubscribe_url()}
+    unsubscribe_url = subscription.unsubscribe_url()
+    context = {**content, "unsubscribe_url": unsubscribe_url}
     with translation.override(subscription.language):
         text = render_to_string("alerts/email/release.txt", context)
         html_body = render_to_string("alerts/email/release.html", context)
@@ -296,7 +298,7 @@ def release_message(content, subscription, connection):
         body=text,
         to=[subscription.email],
         connection=connection,
-        headers=list_headers(subscription),
+        headers=list_headers(subscription, unsubscribe_url),
     )
     message.attach_alternative(html_body, "text/html")
     return message
@@ -328,7 +330,7 @@ def send_confirmation(subscription_id: int, tags: list, officials: list, attempt
     )
     try:
         message.send()
-    except (smtplib.SMTPException, *Temporary) as error:
+    except OSError as error:
         if attempt < settings.ALERTS_MAX_ATTEMPTS and is_temporary(error, subscription.email):
             when = timezone.now() + retry_delay(attempt)
             enqueue_later(send_confirmation, when, subscription_id, tags, officials, attempt + 1)

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from releases.models import Official, Tag
+from releases.models import Official, Release, Tag
 from releases.security import client_ip
 from releases.views import TranslationsMixin, not_for_the_public
 
@@ -103,17 +103,10 @@ class ConfirmView(TranslationsMixin, TemplateView):
         with transaction.atomic():
             subscription = Subscription.objects.select_for_update().get(pk=self.subscription.pk)
             # Only what is still public can be chosen: a tag made private meanwhile is not.
-            form = SubscribeForm()
-            offered_tags = {slug for slug, _label in form.fields["tags"].choices}
-            offered_officials = {slug for slug, _label in form.fields["officials"].choices}
-            slug = f"slug_{subscription.language}"
-            subscription.tags.set(
-                Tag.objects.filter(pk__in=self.tags, **{f"{slug}__in": offered_tags})
-            )
+            public = Release.objects.public(subscription.language)
+            subscription.tags.set(Tag.objects.used_in(public).filter(pk__in=self.tags))
             subscription.officials.set(
-                Official.objects.filter(
-                    pk__in=self.officials, **{f"{slug}__in": offered_officials}
-                )
+                Official.objects.named_in(public).filter(pk__in=self.officials)
             )
             if subscription.confirmed_at is None:
                 subscription.confirmed_at = timezone.now()
