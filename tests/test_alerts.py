@@ -9,6 +9,7 @@ import email
 import logging
 import re
 import socket
+import uuid
 from datetime import timedelta
 from email import policy
 from urllib.parse import urlsplit
@@ -461,6 +462,53 @@ def test_a_recipient_refused_every_time_gives_up_after_the_last_attempt(editor, 
     failed = Delivery.objects.get()
     assert (failed.state, failed.attempts) == (Delivery.State.FAILED, 3)
     assert smtp.messages == []
+
+
+def test_a_batch_whose_worker_died_is_sent_by_another_once_its_lease_ran_out(smtp, settings):
+    release = make_release()
+    add_paragraph(release)
+    held, waiting = subscriber("held@example.org"), subscriber("waiting@example.org")
+    alert = Alert.objects.create(release=release, language="uk", listed_at=timezone.now())
+    lease_end = timezone.now() + timedelta(seconds=settings.ALERTS_SENDING_LEASE)
+    # A batch took "held" and died with its task; "waiting" was never reached.
+    Delivery.objects.create(
+        alert=alert,
+        subscription=held,
+        state=Delivery.State.SENDING,
+        claim=uuid.uuid4(),
+        next_attempt_at=lease_end,
+    )
+    Delivery.objects.create(alert=alert, subscription=waiting)
+    call_command("resume_alerts", verbosity=0)
+    assert not DBTaskResult.objects.exists()  # not late yet: a task may be on its way
+    later = timezone.now() + timedelta(seconds=settings.ALERTS_RESUME_AFTER + 1)
+    with time_machine.travel(later):
+        call_command("resume_alerts", dry_run=True, verbosity=0)
+        assert not DBTaskResult.objects.exists()
+        call_command("resume_alerts", verbosity=0)
+        run_worker()
+    assert smtp.recipients() == ["waiting@example.org"]  # "held" is still leased
+    with time_machine.travel(lease_end + timedelta(seconds=1)):
+        run_worker()
+        call_command("resume_alerts", verbosity=0)
+        run_worker()
+    assert smtp.recipients() == ["held@example.org", "waiting@example.org"]
+    alert.refresh_from_db()
+    assert alert.finished_at is not None
+
+
+def test_an_alert_whose_first_task_was_lost_is_sent_by_the_scheduler(smtp, settings):
+    release = make_release()
+    add_paragraph(release)
+    subscriber("reader@example.org")
+    Alert.objects.create(release=release, language="uk")
+    later = timezone.now() + timedelta(seconds=settings.ALERTS_RESUME_AFTER + 1)
+    with time_machine.travel(later):
+        call_command("resume_alerts", verbosity=0)
+        run_worker()
+        call_command("resume_alerts", verbosity=0)
+        run_worker()
+    assert smtp.recipients() == ["reader@example.org"]
 
 
 # Unsubscribing -----------------------------------------------------------------------------

@@ -235,6 +235,11 @@ ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=5)
 ALERTS_RETRY_SECONDS = env.int("ALERTS_RETRY_SECONDS", default=300)
 ALERTS_CONFIRM_DAYS = env.int("ALERTS_CONFIRM_DAYS", default=3)
+# A batch holds its deliveries this long (seconds); past it, its worker is taken to have
+# died and they are sent by another (at the risk of a second copy, never of none). The
+# scheduler queues again an alert whose work is this late (manage.py resume_alerts).
+ALERTS_SENDING_LEASE = env.int("ALERTS_SENDING_LEASE", default=1800)
+ALERTS_RESUME_AFTER = env.int("ALERTS_RESUME_AFTER", default=120)
 ALERTS_SUBSCRIBE_RATE_PER_CLIENT = env("ALERTS_SUBSCRIBE_RATE_PER_CLIENT", default="10/h")
 ALERTS_SUBSCRIBE_RATE_PER_ADDRESS = env("ALERTS_SUBSCRIBE_RATE_PER_ADDRESS", default="3/d")
 # The List-Id of the alerts (RFC 2919): alerts-uk.<this>, alerts-en.<this>.

@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Exists, F, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -36,6 +36,8 @@ from releases.models import Block, Release, TaggedRelease
 from .models import Alert, Delivery, Subscription
 
 logger = logging.getLogger(__name__)
+
+UNSENT = (Delivery.State.PENDING, Delivery.State.SENDING)
 
 # Publishing ----------------------------------------------------------------------------
 
@@ -128,15 +130,21 @@ def send_alert(alert_id: int) -> dict:
 
 
 def claim_batch(alert) -> tuple[uuid.UUID, list]:
-    """Take up to ``ALERTS_BATCH_SIZE`` due deliveries for this task alone."""
-    claim = uuid.uuid4()
+    """Take up to ``ALERTS_BATCH_SIZE`` due deliveries for this task alone.
+
+    Due: waiting and past their time, or held by a batch whose lease ran out (its worker
+    died). The lease, ``ALERTS_SENDING_LEASE`` seconds, is kept in ``next_attempt_at``.
+    """
+    claim, now = uuid.uuid4(), timezone.now()
     due = Delivery.objects.filter(
-        alert=alert, state=Delivery.State.PENDING, next_attempt_at__lte=timezone.now()
+        alert=alert, state__in=UNSENT, next_attempt_at__lte=now
     ).order_by("pk")
     ids = list(due.values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE])
-    # Only rows still pending are taken: another task that got some first keeps them.
-    Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
-        state=Delivery.State.SENDING, claim=claim
+    # Only rows still due are taken: another task that got some first keeps them.
+    Delivery.objects.filter(pk__in=ids, state__in=UNSENT, next_attempt_at__lte=now).update(
+        state=Delivery.State.SENDING,
+        claim=claim,
+        next_attempt_at=now + timedelta(seconds=settings.ALERTS_SENDING_LEASE),
     )
     batch = Delivery.objects.filter(claim=claim, state=Delivery.State.SENDING)
     return claim, list(batch.select_related("subscription").order_by("pk"))
@@ -157,12 +165,15 @@ def send_batch(alert) -> dict:
         return counts
     try:
         for delivery in batch:
-            message = release_message(content, delivery.subscription, connection)
             try:
-                message.send()
-            except OSError as error:
+                release_message(content, delivery.subscription, connection).send()
+            except OSError as error:  # smtplib's errors included
                 temporary = is_temporary(error, delivery.subscription.email)
                 counts[record_failure(delivery, claim, error, temporary=temporary)] += 1
+            except Exception as error:
+                # A fault of ours, not the server's: trying again would fail the same way.
+                logger.exception("E-mail alert %s could not be written", alert.pk)
+                counts[record_failure(delivery, claim, error, temporary=False)] += 1
             else:
                 Delivery.objects.filter(pk=delivery.pk, claim=claim).update(
                     state=Delivery.State.SENT,
@@ -221,17 +232,42 @@ def record_failure(delivery, claim, error, *, temporary: bool) -> str:
 
 
 def follow_up(alert):
-    """Queue the next batch now if deliveries are due, or at the next retry's time."""
-    pending = Delivery.objects.filter(alert=alert, state=Delivery.State.PENDING)
+    """Queue the next batch now if deliveries are due, or when the next one will be."""
+    unsent = Delivery.objects.filter(alert=alert, state__in=UNSENT)
     now = timezone.now()
-    if pending.filter(next_attempt_at__lte=now).exists():
+    if unsent.filter(next_attempt_at__lte=now).exists():
         send_alert.enqueue(alert.pk)
         return
-    next_attempt = pending.aggregate(at=Min("next_attempt_at"))["at"]
+    next_attempt = unsent.aggregate(at=Min("next_attempt_at"))["at"]
     if next_attempt is not None:
         enqueue_later(send_alert, next_attempt, alert.pk)
-    elif not Delivery.objects.filter(alert=alert, state=Delivery.State.SENDING).exists():
+    else:
         Alert.objects.filter(pk=alert.pk, finished_at__isnull=True).update(finished_at=now)
+
+
+def overdue_alerts(now=None):
+    """Alerts whose work is ``ALERTS_RESUME_AFTER`` seconds late: their task was lost.
+
+    A live alert has its next task queued for the moment its next delivery is due, so
+    work that late (a batch whose lease ran out, an alert whose first task never ran)
+    has none.
+    """
+    overdue = (now or timezone.now()) - timedelta(seconds=settings.ALERTS_RESUME_AFTER)
+    late = Delivery.objects.filter(
+        alert=OuterRef("pk"), state__in=UNSENT, next_attempt_at__lte=overdue
+    )
+    return Alert.objects.filter(finished_at__isnull=True).filter(
+        Exists(late) | Q(listed_at__isnull=True, created_at__lte=overdue)
+    )
+
+
+def resume(now=None) -> int:
+    """Queue the overdue alerts again; return how many. A second task beside a live one
+    costs a query: deliveries are claimed by one task each."""
+    ids = list(overdue_alerts(now).values_list("pk", flat=True))
+    for pk in ids:
+        send_alert.enqueue(pk)
+    return len(ids)
 
 
 def enqueue_later(task_, when, *args, **kwargs):
