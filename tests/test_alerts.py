@@ -314,6 +314,7 @@ def test_a_published_release_reaches_the_matching_subscribers_in_each_language(
     subscriber("waiting@example.org", "uk", confirmed=False)
     release = ready_release(title_uk="Назва <релізу> & ще", title_en="Title <of> the release")
     release.tags.add(defence)
+    add_paragraph(release, uk='Див. <a href="/tags/">теги</a>.', en='See <a href="/en/">home</a>.')
     add_quote(release, minister, uk="Ми готові.", en="We are ready.")
 
     publish(editor, release)
@@ -342,6 +343,7 @@ def test_a_published_release_reaches_the_matching_subscribers_in_each_language(
     assert f"{SITE}/en/releases/" in plain
     assert "Title &lt;of&gt; the release" in html and "<of>" not in html
     assert "First <strong>paragraph</strong>." in html and '<html lang="en">' in html
+    assert f'<a href="{SITE}/en/" rel="noopener noreferrer">home</a>' in html
     assert "Перший абзац." in text_of(uk) and "Назва &lt;релізу&gt; &amp; ще" in text_of(
         uk, "html"
     )

@@ -296,8 +296,9 @@ def release_content(release, language) -> dict:
         paragraphs.append(
             {
                 "quote": block.kind == Block.Kind.QUOTE,
-                # Paragraphs hold the inline safelist only (cleaned when saved).
-                "html": text,
+                # Paragraphs hold the inline safelist only (cleaned when saved); a link
+                # to the site itself must name it in a message.
+                "html": text.replace('href="/', f'href="{settings.SITE_URL}/'),
                 "text": html.unescape(strip_tags(text.replace("<br>", "\n"))),
                 "official": official or "",
             }
