@@ -222,6 +222,17 @@ def test_submitting_says_the_same_whether_or_not_the_address_is_subscribed(clien
     assert Subscription.objects.get(email="known@example.org").is_confirmed
 
 
+def test_a_confirmation_refused_for_now_is_sent_again_later(client, smtp, settings):
+    settings.ALERTS_RETRY_SECONDS = 30
+    smtp.refuse["slow@example.org"] = (421, 1)
+    client.post("/subscribe/", {"email": "slow@example.org"})
+    run_worker()
+    assert smtp.to("slow@example.org") == []
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        run_worker()
+    assert len(smtp.to("slow@example.org")) == 1
+
+
 @pytest.mark.parametrize(
     ("path", "value", "error"),
     [
