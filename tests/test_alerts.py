@@ -601,6 +601,23 @@ def test_editors_count_subscribers_without_reading_their_addresses(editor, staff
     )
 
 
+def test_editors_follow_each_alert_with_its_counts(editor, smtp, settings):
+    settings.ALERTS_RETRY_SECONDS = 60
+    subscriber("one@example.org")
+    subscriber("two@example.org")
+    smtp.refuse["two@example.org"] = (451, 1)
+    publish(editor, ready_release())
+    run_worker()
+    alert = Alert.objects.get(language="uk")
+    soup = soup_of(editor.get("/en/admin/releases/alert/"))
+    row = soup.find("a", href=f"/en/admin/releases/alert/{alert.pk}/change/").find_parent("tr")
+    counts = [
+        row.select_one(f".field-{name}").get_text() for name in ("sent", "waiting", "failed")
+    ]
+    assert counts == ["1", "1", "0"]
+    assert editor.get(f"/en/admin/releases/alert/{alert.pk}/change/").status_code == 200
+
+
 def test_press_officers_see_no_subscriptions(press_officer):
     subscriber("journalist@example.org")
     assert press_officer.get("/admin/releases/subscription/").status_code == 403
