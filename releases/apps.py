@@ -10,6 +10,7 @@ class ReleasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import accounts, audit, revisions, signals  # noqa: F401
+        from .alerts import delivery  # noqa: F401  (announces releases once saved)
         from .roles import ensure_roles_after_migrate
         from .search import index_missing_after_migrate
         from .signals import refresh_completeness_after_migrate

@@ -46,6 +46,9 @@ ROLES = {
         "view_presscontacts",
         "add_presscontacts",
         "change_presscontacts",
+        # E-mail alerts: how many subscribe and what was sent, not who.
+        "view_subscription",
+        "view_alert",
     ],
     TRANSLATOR: [*_READ, "translate_release", "change_block"],
 }

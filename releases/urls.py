@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .alerts import views as alerts
 from .photos.views import photo_download
 
 app_name = "releases"
@@ -10,6 +11,14 @@ urlpatterns = [
     path("releases/", views.ReleaseListView.as_view(), name="list"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("contacts/", views.ContactsView.as_view(), name="contacts"),
+    path("subscribe/", alerts.SubscribeView.as_view(), name="alerts_subscribe"),
+    path("subscribe/sent/", alerts.SentView.as_view(), name="alerts_sent"),
+    path("subscribe/confirm/<str:token>/", alerts.ConfirmView.as_view(), name="alerts_confirm"),
+    path(
+        "subscribe/unsubscribe/<str:token>/",
+        alerts.UnsubscribeView.as_view(),
+        name="alerts_unsubscribe",
+    ),
     path("feeds/rss/", feeds.ReleaseFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.AtomReleaseFeed(), name="feed_atom"),
     path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),

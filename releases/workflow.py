@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from releases.languages import LANGUAGES, localized
 
 from . import audit
+from .alerts.delivery import announce_when_saved
 from .models import Block, Country, Official, Photo, Position, Release, Tag
 
 Status = Release.Status
@@ -98,6 +99,8 @@ class Publish(Transition):
         if release.published_at is None or release.published_at > now:
             release.published_at = now
         super().run(release, user, now)
+        # Subscribers get it from the worker, once the publication is saved.
+        announce_when_saved(release)
 
 
 class Schedule(Transition):

@@ -219,6 +219,33 @@ SITE_NAME = {
 # The public address of the site, for links that leave it (preview links, feeds, e-mail).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Outgoing mail (e-mail alerts): EMAIL_URL names the SMTP server, e.g.
+# smtp+tls://user:password@smtp.example.org:587 (django-environ); by default messages are
+# printed to the console. Sent by the background worker, never inside a request.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="press@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mail alerts (releases/alerts/): messages per task and SMTP connection, tries of a
+# recipient the server turns away for now (4xx) and the wait after the first one
+# (doubled after each next), days a confirmation link is valid (unconfirmed
+# subscriptions are deleted after them), and how often one client and one address may
+# ask to subscribe (django-ratelimit's "count/period", s m h d).
+ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=5)
+ALERTS_RETRY_SECONDS = env.int("ALERTS_RETRY_SECONDS", default=300)
+ALERTS_CONFIRM_DAYS = env.int("ALERTS_CONFIRM_DAYS", default=3)
+# A batch holds its deliveries this long (seconds); past it, its worker is taken to have
+# died and they are sent by another (at the risk of a second copy, never of none). The
+# scheduler queues again an alert whose work is this late (manage.py resume_alerts).
+ALERTS_SENDING_LEASE = env.int("ALERTS_SENDING_LEASE", default=1800)
+ALERTS_RESUME_AFTER = env.int("ALERTS_RESUME_AFTER", default=120)
+ALERTS_SUBSCRIBE_RATE_PER_CLIENT = env("ALERTS_SUBSCRIBE_RATE_PER_CLIENT", default="10/h")
+ALERTS_SUBSCRIBE_RATE_PER_ADDRESS = env("ALERTS_SUBSCRIBE_RATE_PER_ADDRESS", default="3/d")
+# The List-Id of the alerts (RFC 2919): alerts-uk.<this>, alerts-en.<this>.
+ALERTS_LIST_ID = env("ALERTS_LIST_ID", default="press.localhost")
+RATELIMIT_CACHE_PREFIX = "ratelimit:"
+
 # The longest a preview link may stay valid (7 days is offered by default).
 PREVIEW_LINK_MAX_DAYS = env.int("PREVIEW_LINK_MAX_DAYS", default=30)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from releases.accounts import StaffLoginForm
+from releases.alerts import admin as alerts_admin  # noqa: F401 - registers the e-mail alerts
 from releases.photos import admin as photos_admin  # noqa: F401 - registers the photo library
 
 from . import audit, contacts, people, releases, tags  # noqa: F401 - each registers its models

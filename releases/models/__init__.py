@@ -1,4 +1,6 @@
-# The photo library keeps its models with the rest of it; Django looks for them here.
+# The photo library and the e-mail alerts keep their models with the rest of them;
+# Django looks for them here.
+from releases.alerts.models import Alert, Delivery, Subscription
 from releases.photos.models import Photo, PhotoUpload, Rendition
 
 from .audit import AuditEvent
@@ -16,10 +18,12 @@ from .search import SearchDocument
 from .tags import Tag, TaggedRelease
 
 __all__ = [
+    "Alert",
     "AuditEvent",
     "Block",
     "ChangeNote",
     "Country",
+    "Delivery",
     "Official",
     "Photo",
     "PhotoUpload",
@@ -31,6 +35,7 @@ __all__ = [
     "Rendition",
     "SearchDocument",
     "SlugHistory",
+    "Subscription",
     "Tag",
     "TaggedRelease",
 ]

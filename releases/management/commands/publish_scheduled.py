@@ -1,7 +1,8 @@
 """Record scheduled releases whose time has come as published, and renew cached pages.
 
 The public pages do not wait for this: a scheduled release is live from its time on.
-This records the change (status and history) and starts a new generation of cached pages.
+This records the change (status and history), starts a new generation of cached pages
+and queues the e-mail alerts.
 Run it every minute (docker-compose.yml has a service for it). Runs that overlap (two
 scheduler replicas, a manual run beside the service) record each release once: it is
 locked while it is recorded (SKIP LOCKED on PostgreSQL) and looked at again.
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from releases import audit, page_cache
+from releases.alerts.delivery import announce
 from releases.models import AuditEvent, Release
 
 
@@ -51,6 +53,8 @@ class Command(BaseCommand):
                     release,
                     {"from": Release.Status.SCHEDULED, "to": release.status, "by": "schedule"},
                 )
+                # E-mail alerts are queued with the change and sent by the worker.
+                announce(release)
             published += 1
             if options["verbosity"] >= 2:
                 self.stdout.write(f"published: {release.pk} {release}")
