@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from releases import page_cache
 from releases.models import EmbargoAccess, EmbargoView, PreviewLink, Release
 
-from .factories import add_paragraph, make_release
+from .factories import add_paragraph, make_photo, make_release
 from .helpers import ROOT, assert_accessible, change_url, client_for, form_data, settle, soup_of
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +172,22 @@ def test_a_release_not_written_in_the_links_language_says_where_it_is(client, be
     assert link(access, "uk") in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     assert not EmbargoView.objects.exists()
+
+
+def test_the_releases_photos_show_through_the_link_while_it_is_valid(client, small_sizes, before):
+    photo = make_photo(code="emb-0001")
+    access = give_access(embargoed(hero_photo=photo))
+    other = give_access(embargoed())
+    page = soup_of(client.get(link(access)))
+    source = page.select_one("article img")["src"]
+    assert f"preview={access.token}" in source
+    assert client.get(photo.rendition_url("w40", "jpg")).status_code == 404
+    response = client.get(source)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get(photo.rendition_url("w40", "jpg", other.token)).status_code == 404
+    access.withdraw(None)
+    assert client.get(source).status_code == 404
 
 
 # From the publication time on -------------------------------------------------------------
