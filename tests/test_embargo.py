@@ -383,6 +383,17 @@ def test_withdrawing_through_another_release_touches_nothing(editor, access, bef
     assert access.withdrawn_at is None
 
 
+def test_an_access_of_another_release_cannot_be_changed_through_this_one(editor, access, before):
+    release, theirs = embargoed(), access.release_id
+    give_access(release, name="Own")
+    data = form_data(editor, change_url(release))
+    data.update({"embargo_accesses-0-id": str(access.pk), "embargo_accesses-0-name": "Taken"})
+    editor.post(change_url(release), data)
+    access.refresh_from_db()
+    assert (access.name, access.release_id) == ("Olha Koval", theirs)
+    assert release.embargo_accesses.get().name == "Own"
+
+
 def test_withdrawing_is_a_post(editor, access, before):
     url = f"/admin/releases/release/{access.release_id}/embargo/{access.pk}/withdraw/"
     assert editor.get(url).status_code == 403
