@@ -190,6 +190,20 @@ def test_the_releases_photos_show_through_the_link_while_it_is_valid(client, sma
     assert client.get(source).status_code == 404
 
 
+def test_a_journalists_name_is_shown_as_text(client, before):
+    access = give_access(embargoed(), name='<script>alert("x")</script>', outlet="<b>Daily</b>")
+    page = client.get(link(access)).content.decode()
+    assert "<script>alert" not in page and "<b>Daily</b>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_release_moved_to_a_later_time_keeps_its_links_with_the_new_time(client, access, before):
+    Release.objects.filter(pk=access.release_id).update(published_at=TIME + timedelta(days=1))
+    response = client.get(link(access))
+    notice = soup_of(response).find(id="embargo-notice").get_text(" ", strip=True)
+    assert notice == "EMBARGO until 18:00, 6 December 2026, Kyiv time"
+
+
 # From the publication time on -------------------------------------------------------------
 
 
@@ -336,6 +350,26 @@ def test_an_editor_gives_access_and_sees_both_links_on_the_release(editor, edito
     assert shown == set(access.urls().values())
     assert len(shown) == 2
     assert "18:00" in soup.select_one(".press-embargo-note").get_text()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("email", "not an address", "Введіть коректну email адресу."),
+        ("name", "", "Це поле обов'язкове."),
+        ("outlet", "x" * 201, "не більше ніж 200 символів"),
+    ],
+)
+def test_a_wrong_journalist_field_is_refused_at_the_field(editor, field, value, error, before):
+    release = embargoed()
+    row = {"name": "Olha Koval", "outlet": "Ukrinform", "email": "olha@example.org"}
+    row[field] = value
+    data = add_rows(form_data(editor, change_url(release)), tuple(row.values()))
+    response = editor.post(change_url(release), data)
+    assert response.status_code == 200
+    cell = soup_of(response).select_one(f"#embargo_accesses-group .field-{field}")
+    assert error in cell.get_text(" ", strip=True)
+    assert not EmbargoAccess.objects.exists()
 
 
 def test_one_click_withdraws_an_access_at_once(editor, editor_user, client, access, before):
