@@ -545,6 +545,7 @@ class EmbargoLinkView(SignedLinkView):
                     language=translation.get_language(),
                     ip_address=client_ip(request),
                     user_agent=request.headers.get("User-Agent", "")[: limits.USER_AGENT],
+                    staff=request.user if request.user.is_authenticated else None,
                 )
                 response = self.release_page(release, token, embargo=access)
         return never_shared(not_for_the_public(response))

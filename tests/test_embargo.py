@@ -91,6 +91,8 @@ def test_the_link_shows_the_release_under_an_embargo_banner_in_its_language(
     assert "Olha Koval (Ukrinform)" in banner.get_text()
     paragraph = {"uk": "Секретний абзац.", "en": "A secret paragraph."}[language]
     assert paragraph in text_of(response)
+    # Nothing leads to a public address that does not answer yet.
+    assert not soup.select(".parallel-link")
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
 
 
@@ -136,6 +138,19 @@ def test_each_view_is_recorded_with_who_when_address_and_browser(client, access,
         "203.0.113.7",
         "Firefox/140",
     )
+
+
+def test_a_signed_in_editor_opening_the_link_is_named_in_the_record(
+    editor, editor_user, access, before
+):
+    assert editor.get(link(access)).status_code == 200
+    view = EmbargoView.objects.get()
+    assert (view.access, view.staff) == (access, editor_user)
+
+
+def test_an_anonymous_view_names_no_staff(client, access, before):
+    client.get(link(access))
+    assert EmbargoView.objects.get().staff is None
 
 
 def test_a_very_long_browser_description_is_cut_to_its_field(client, access, before):
@@ -346,6 +361,8 @@ def test_an_editor_gives_access_and_sees_both_links_on_the_release(editor, edito
         editor_user,
     )
     soup = soup_of(editor.get(change_url(release)))
+    # No "view on site" here: opening the link would count as the journalist's view.
+    assert not soup.select("#embargo_accesses-group a.inlineviewlink")
     shown = {field["value"] for field in soup.select(".field-addresses input")}
     assert shown == set(access.urls().values())
     assert len(shown) == 2

@@ -50,6 +50,12 @@ class EmbargoAccessForm(forms.ModelForm):
     class Meta:
         model = EmbargoAccess
         fields = ["name", "outlet", "email"]
+        # Narrow boxes, so that the links and the button fit the row.
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 18}),
+            "outlet": forms.TextInput(attrs={"size": 14}),
+            "email": forms.EmailInput(attrs={"size": 20}),
+        }
 
 
 class EmbargoAccessInline(admin.TabularInline):
@@ -59,6 +65,8 @@ class EmbargoAccessInline(admin.TabularInline):
     form = EmbargoAccessForm
     extra = 0
     can_delete = False  # withdrawn instead: the record of who had it stays
+    # Opening the link from here would count as the journalist's view: it is copied instead.
+    view_on_site = False
     fields = ["name", "outlet", "email", "addresses", "seen", "withdraw"]
     readonly_fields = ["addresses", "seen", "withdraw"]
     verbose_name = _("embargo access for a journalist")
@@ -98,7 +106,7 @@ class EmbargoAccessInline(admin.TabularInline):
             return "—"
         return format_html_join(
             " ",
-            '<input type="text" readonly value="{}" size="60" aria-label="{}">',
+            '<input type="text" readonly value="{}" size="28" aria-label="{}">',
             (
                 (
                     url,
@@ -169,6 +177,7 @@ class EmbargoViewAdmin(ReadOnlyRecord):
     list_display = [
         "time",
         "journalist",
+        "staff",
         "outlet",
         "release",
         "language",
@@ -177,7 +186,7 @@ class EmbargoViewAdmin(ReadOnlyRecord):
     ]
     list_filter = ["language", ("time", admin.DateFieldListFilter)]
     search_fields = ["access__name", "access__outlet", "access__email", "ip_address"]
-    list_select_related = ["access__release"]
+    list_select_related = ["access__release", "staff"]
     date_hierarchy = "time"
 
     def may_read(self, user):

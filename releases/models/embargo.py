@@ -101,7 +101,9 @@ class EmbargoView(models.Model):
     """One view of a release under embargo through a journalist's link: who and when.
 
     The address and the browser's description are kept as the audit trail keeps them
-    for staff: to trace a leak to the link it came through.
+    for staff: to trace a leak to the link it came through. A member of the press service
+    who opens the link while signed in is named, so the view is not taken for the
+    journalist's.
     """
 
     access = models.ForeignKey(
@@ -114,6 +116,17 @@ class EmbargoView(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=limits.USER_AGENT, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by staff"),
+        help_text=_(
+            "A signed-in member of the press service who opened the link, not the journalist."
+        ),
+    )
 
     class Meta:
         ordering = ["-time", "-pk"]
