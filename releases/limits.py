@@ -17,6 +17,9 @@ REVIEW_COMMENT = 2_000  # an editor's reasons for sending a release back
 ARCHIVE_REASON = 1_000  # shown on the archived page
 CHANGE_NOTE = 1_000  # the public note of a major update
 PREVIEW_NOTE = 200  # whom a preview link is for
+JOURNALIST_NAME = 200  # a journalist given access to a release under embargo
+OUTLET = 200  # the journalist's newspaper, channel or agency
+USER_AGENT = 300  # what a browser says it is, as an embargoed page's view records it
 
 # Body blocks. One column holds both kinds; a quote is checked against its own limit.
 PARAGRAPH = 10_000  # with its inline markup

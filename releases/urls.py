@@ -30,6 +30,7 @@ urlpatterns = [
     path("releases/<slug:slug>/", views.ReleaseDetailView.as_view(), name="detail"),
     path("releases/<slug:slug>/parallel/", views.ParallelView.as_view(), name="parallel"),
     path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
+    path("embargo/<str:token>/", views.EmbargoLinkView.as_view(), name="embargo"),
     path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),

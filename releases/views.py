@@ -30,16 +30,19 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from releases.languages import LANGUAGES, localized
 
-from . import media, page_cache
+from . import limits, media, page_cache
 from .forms import ReleaseFilterForm, SearchForm
 from .models import (
     Block,
     Country,
+    EmbargoAccess,
+    EmbargoView,
     Official,
     Photo,
     Position,
@@ -51,6 +54,7 @@ from .models import (
 )
 from .photos.views import content_type_of
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search, snippet
+from .security import client_ip
 from .text import alphabetical
 
 
@@ -452,10 +456,51 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
         return context
 
 
-class PreviewLinkView(TemplateView):
-    """A release as the public would see it, for a reviewer holding a preview link."""
+class SignedLinkView(TemplateView):
+    """A release as the public would see it, for someone holding a signed link to it.
+
+    Subclasses find the link and say what else the page shows; the page is never cached
+    or indexed, and is in the link's language (its address's), if the release is written
+    in it.
+    """
 
     template_name = "releases/release_detail.html"
+
+    def other_language(self, release, token):
+        """None if ``release`` is written in the page's language; otherwise a page that
+        leads to the link in the language it is written in."""
+        written = [code for code in LANGUAGES if localized(release, "title", code)]
+        if translation.get_language() in written:
+            return None
+        with translation.override(written[0] if written else LANGUAGES[0]):
+            other = self.request.build_absolute_uri(
+                reverse(self.request.resolver_match.view_name, args=[token])
+            )
+        return render(
+            self.request, "releases/preview_other_language.html", {"other": other}, status=404
+        )
+
+    def release_page(self, release, token, **extra):
+        context = {
+            "release": release,
+            "preview": True,
+            "preview_token": token,
+            "translations": [
+                {
+                    "code": lang,
+                    "url": translate_url(self.request.path, lang),
+                    "current": lang == translation.get_language(),
+                }
+                for lang in LANGUAGES
+            ],
+            **extra,
+        }
+        context["article"] = release_article(self.request, context, cacheable=False)
+        return self.render_to_response(context)
+
+
+class PreviewLinkView(SignedLinkView):
+    """A release as the public would see it, for a reviewer holding a preview link."""
 
     def get(self, request, token):
         link = PreviewLink.from_token(token)
@@ -463,30 +508,58 @@ class PreviewLinkView(TemplateView):
             response = render(request, "releases/preview_invalid.html", status=404)
             return not_for_the_public(response)
         release = release_page_queryset(Release.objects.filter(pk=link.release_id)).get()
-        written = [code for code in LANGUAGES if localized(release, "title", code)]
-        if translation.get_language() not in written:
-            with translation.override(written[0] if written else LANGUAGES[0]):
-                other = request.build_absolute_uri(reverse("releases:preview", args=[token]))
-            response = render(
-                request, "releases/preview_other_language.html", {"other": other}, status=404
-            )
-            return not_for_the_public(response)
-        context = {
-            "release": release,
-            "preview": True,
-            "preview_link": link,
-            "preview_token": token,
-            "translations": [
-                {
-                    "code": lang,
-                    "url": translate_url(request.path, lang),
-                    "current": lang == translation.get_language(),
-                }
-                for lang in LANGUAGES
-            ],
-        }
-        context["article"] = release_article(request, context, cacheable=False)
-        return not_for_the_public(self.render_to_response(context))
+        response = self.other_language(release, token) or self.release_page(
+            release, token, preview_link=link
+        )
+        return not_for_the_public(response)
+
+
+class EmbargoLinkView(SignedLinkView):
+    """A scheduled release under embargo, for the journalist an editor gave the link to.
+
+    Until its time the page shows the release under a banner and records the view; from
+    its time on the link leads to the public page. A link that is withdrawn (or whose
+    release is no longer scheduled) says so at once; one the site did not sign gets the
+    same page whatever is wrong with it.
+    """
+
+    template_name = "releases/embargo_detail.html"
+
+    def get(self, request, token):
+        access = EmbargoAccess.signed(token)
+        if access is None:
+            response = render(request, "releases/embargo_invalid.html", status=404)
+        elif access.withdrawn_at is not None:
+            response = self.withdrawn(_("Your access to this release has been withdrawn."))
+        elif Release.objects.on_record().filter(pk=access.release_id).exists():
+            # Public by the clock (whether or not the scheduler has run): the public page.
+            response = HttpResponseRedirect(access.release.get_absolute_url())
+        elif not access.is_active:
+            response = self.withdrawn(_("This release is no longer shared under embargo."))
+        else:
+            release = release_page_queryset(Release.objects.filter(pk=access.release_id)).get()
+            response = self.other_language(release, token)
+            if response is None:
+                EmbargoView.objects.create(
+                    access=access,
+                    language=translation.get_language(),
+                    ip_address=client_ip(request),
+                    user_agent=request.headers.get("User-Agent", "")[: limits.USER_AGENT],
+                    staff=request.user if request.user.is_authenticated else None,
+                )
+                response = self.release_page(release, token, embargo=access)
+        return never_shared(not_for_the_public(response))
+
+    def withdrawn(self, reason):
+        return render(
+            self.request, "releases/embargo_withdrawn.html", {"reason": reason}, status=410
+        )
+
+
+def never_shared(response):
+    """The address of a page for one person's eyes does not leave it with its links."""
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 class ParallelView(ReleaseDetailView):
@@ -646,14 +719,16 @@ def official_portrait(request, key):
 
 
 def robots_txt(request):
-    """Crawlers: everything public, nothing of the admin or previews; where the sitemap is."""
+    """Crawlers: everything public, nothing of the admin, previews or embargoed links;
+    where the sitemap is."""
     lines = ["User-agent: *"]
     for lang in LANGUAGES:
         with translation.override(lang):
             lines.append(f"Disallow: {reverse('admin:index')}")
             lines.append(f"Disallow: {reverse('releases:search')}")
-            preview = reverse("releases:preview", kwargs={"token": "x"}).rsplit("x/", 1)[0]
-            lines.append(f"Disallow: {preview}")
+            for name in ("releases:preview", "releases:embargo"):
+                prefix = reverse(name, kwargs={"token": "x"}).rsplit("x/", 1)[0]
+                lines.append(f"Disallow: {prefix}")
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -28,7 +28,7 @@ SITE_DATA = textwrap.dedent(
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
-    from releases.models import PreviewLink
+    from releases.models import EmbargoAccess, PreviewLink, Release
     from tests.factories import (
         make_public_photo, make_release, make_stored_photo, make_superuser,
     )
@@ -38,6 +38,14 @@ SITE_DATA = textwrap.dedent(
     draft = make_release(published=False, hero_photo=embargoed)
     link = PreviewLink.objects.create(
         release=draft, expires_at=timezone.now() + timedelta(days=1)
+    )
+    scheduled = make_release(
+        published=False,
+        status=Release.Status.SCHEDULED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    access = EmbargoAccess.objects.create(
+        release=scheduled, name="Olha", outlet="Ukrinform", email="olha@example.org"
     )
     editor = make_superuser("editor")
     session = SessionStore()
@@ -57,6 +65,7 @@ SITE_DATA = textwrap.dedent(
         "embargoed": embargoed.rendition_url("w480", "jpg"),
         "embargoed_original": embargoed.image.name,
         "preview": link.token,
+        "embargo": access.token,
         "session": session.session_key,
     }))
     """
@@ -133,6 +142,18 @@ def test_a_request_with_a_session_never_comes_from_the_micro_cache_nor_goes_into
 def test_the_admin_and_the_translators_pages_are_never_cached(site, path):
     responses = [site.request(path) for _ in range(2)]
     assert [cache_status(r) for r in responses] == ["BYPASS", "BYPASS"]
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_an_embargo_link_is_never_kept_by_the_micro_cache(site, language):
+    path = f"{language}/embargo/{site.data['embargo']}/"
+    responses = [site.request(path) for _ in range(2)]
+    assert [r.status for r in responses] == [200, 200]
+    assert [cache_status(r) for r in responses] == ["BYPASS", "BYPASS"]
+    for response in responses:
+        assert response.getheader("Cache-Control") == "private, no-store"
+        assert response.getheader("X-Robots-Tag") == "noindex, nofollow"
+        assert response.getheader("Referrer-Policy") == "no-referrer"
 
 
 def test_a_post_is_never_answered_from_the_micro_cache_nor_kept(site):

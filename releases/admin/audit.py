@@ -19,24 +19,14 @@ from releases import audit
 from releases.accounts import remove_devices
 from releases.models import AuditEvent
 
+from .common import ReadOnlyRecord
 
-class ReadOnlyForAdministrators(admin.ModelAdmin):
+
+class ReadOnlyForAdministrators(ReadOnlyRecord):
     """Superusers read; nobody adds, changes or deletes."""
 
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def may_read(self, user):
+        return user.is_active and user.is_superuser
 
 
 @admin.register(AuditEvent)

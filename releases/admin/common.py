@@ -1,7 +1,7 @@
 """Helpers shared by the admin modules."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
@@ -92,3 +92,26 @@ class CheckedFileInput(forms.ClearableFileInput):
         if self.is_initial(value) and instance is not None and instance.pk:
             return StoredFile(*self.link(instance))
         return super().format_value(value)
+
+
+class ReadOnlyRecord(admin.ModelAdmin):
+    """A record of what happened: those ``may_read()`` allows read it; nobody adds,
+    changes or deletes, superusers included."""
+
+    def may_read(self, user) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return self.may_read(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_read(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

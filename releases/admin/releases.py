@@ -28,10 +28,11 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from releases import history, limits, search, views, workflow
 from releases.languages import localized_name, localized_names
-from releases.models import Block, ChangeNote, PreviewLink, Release, Tag
+from releases.models import Block, ChangeNote, EmbargoAccess, PreviewLink, Release, Tag
 from releases.models.release import completeness_field
 from releases.photos.widgets import PhotoChooserMixin
 
+from . import embargo
 from .common import LANGUAGES, side_by_side, thumbnail
 from .rich_text import BlockForm, RichTextBlocks
 
@@ -598,6 +599,8 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
         inlines = [BlockInline]
         if workflow.may_see_preview_links(request.user, obj):
             inlines.append(PreviewLinkInline)
+        if obj and embargo.may_manage_embargo(request.user):
+            inlines.append(embargo.EmbargoAccessInline)
         if obj and request.user.has_perm("releases.change_changenote"):
             inlines.append(ChangeNoteInline)
         return inlines
@@ -653,7 +656,7 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
         obj.save()
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is PreviewLink:
+        if formset.model in (PreviewLink, EmbargoAccess):
             for link_form in formset.forms:
                 if not link_form.instance.pk:
                     link_form.instance.created_by = request.user
@@ -716,6 +719,11 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
                 "<path:object_id>/preview/",
                 wrap(self.preview_view),
                 name="releases_release_preview",
+            ),
+            path(
+                "<path:object_id>/embargo/<int:access_id>/withdraw/",
+                wrap(embargo.withdraw_view),
+                name="releases_release_embargo_withdraw",
             ),
             path(f"{prefix}/", wrap(self.versions_view), name="releases_release_versions"),
             path(f"{prefix}/compare/", wrap(self.compare_view), name="releases_release_compare"),

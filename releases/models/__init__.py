@@ -5,6 +5,7 @@ from releases.photos.models import Photo, PhotoUpload, Rendition
 
 from .audit import AuditEvent
 from .contacts import PressContacts
+from .embargo import EmbargoAccess, EmbargoView
 from .people import Country, Official, Position
 from .release import (
     Block,
@@ -24,6 +25,8 @@ __all__ = [
     "ChangeNote",
     "Country",
     "Delivery",
+    "EmbargoAccess",
+    "EmbargoView",
     "Official",
     "Photo",
     "PhotoUpload",

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
@@ -649,7 +650,54 @@ class ChangeNote(models.Model):
         return self.release.get_absolute_url()
 
 
-class PreviewLink(models.Model):
+class SignedLink:
+    """What every link that opens a release to someone without an account shares.
+
+    The link's address carries a token signed with the site's key that names the link
+    (``TOKEN_KEY``) under a salt of its kind (``SALT``), so one kind of link never opens
+    another's page. A subclass sets both and ``URL_NAME``, the page the address leads to.
+    """
+
+    SALT = ""
+    TOKEN_KEY = "link"
+    URL_NAME = ""
+    # Far longer than any token the site signs; a longer one is refused unread.
+    MAX_TOKEN_LENGTH = 200
+
+    def get_absolute_url(self):
+        return reverse(self.URL_NAME, kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        return signing.dumps({self.TOKEN_KEY: self.pk}, salt=self.SALT)
+
+    def urls(self) -> dict[str, str]:
+        """The full address to share, in each language the release is written in."""
+        result = {}
+        for lang in LANGUAGES:
+            if not localized(self.release, "title", lang):
+                continue
+            with translation.override(lang):
+                result[lang] = settings.SITE_URL + self.get_absolute_url()
+        return result
+
+    @classmethod
+    def signed(cls, token: str):
+        """The link a token names, whatever its state; None if the token is not one the
+        site signed for this kind of link (forged, altered, cut short, another kind's)."""
+        if not isinstance(token, str) or len(token) > cls.MAX_TOKEN_LENGTH:
+            return None
+        try:
+            data = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        pk = data.get(cls.TOKEN_KEY) if isinstance(data, dict) else None
+        if not isinstance(pk, int):
+            return None
+        return cls.objects.select_related("release").filter(pk=pk).first()
+
+
+class PreviewLink(SignedLink, models.Model):
     """A revocable, expiring address that shows a release to people without an account."""
 
     release = models.ForeignKey(
@@ -673,6 +721,7 @@ class PreviewLink(models.Model):
     )
 
     SALT = "releases.preview-link"
+    URL_NAME = "releases:preview"
 
     class Meta:
         ordering = ["-created_at"]
@@ -682,25 +731,6 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"{self.release} ({self.note})" if self.note else str(self.release)
 
-    def get_absolute_url(self):
-        return reverse("releases:preview", kwargs={"token": self.token})
-
-    @property
-    def token(self) -> str:
-        from django.core import signing
-
-        return signing.dumps({"link": self.pk}, salt=self.SALT)
-
-    def urls(self) -> dict[str, str]:
-        """The full address to share, in each language the release is written in."""
-        result = {}
-        for lang in LANGUAGES:
-            if not localized(self.release, "title", lang):
-                continue
-            with translation.override(lang):
-                result[lang] = settings.SITE_URL + self.get_absolute_url()
-        return result
-
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and timezone.now() < self.expires_at
@@ -708,11 +738,5 @@ class PreviewLink(models.Model):
     @classmethod
     def from_token(cls, token: str):
         """The active link a token names, or None if it is forged, expired or revoked."""
-        from django.core import signing
-
-        try:
-            data = signing.loads(token, salt=cls.SALT)
-        except signing.BadSignature:
-            return None
-        link = cls.objects.select_related("release").filter(pk=data.get("link")).first()
+        link = cls.signed(token)
         return link if link and link.is_active else None

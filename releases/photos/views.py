@@ -8,14 +8,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from releases import media
-from releases.models import PreviewLink
+from releases.models import EmbargoAccess, PreviewLink
 
 from .models import CONTENT_TYPES, FORMATS, Photo, is_rendition_spec
 
 
 def previewed_photo(request, code):
-    """A photo of the release a valid preview link shows, for the holder of that link."""
-    link = PreviewLink.from_token(request.GET.get("preview", ""))
+    """A photo of the release a valid preview link or embargo access shows, for the holder
+    of that link."""
+    token = request.GET.get("preview", "")
+    link = PreviewLink.from_token(token)
+    if link is None:
+        access = EmbargoAccess.signed(token)
+        link = access if access is not None and access.is_active else None
     if link is None:
         raise Http404
     return get_object_or_404(
