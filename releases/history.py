@@ -30,6 +30,8 @@ WORKFLOW_FIELDS = [
     "created_by_id",
     "key",
     "edit_version",
+    # An editor's choice of the home page's lead, not the release's content.
+    "featured",
     *localized_names("archive_reason"),
 ]
 
