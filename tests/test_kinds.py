@@ -566,3 +566,26 @@ def test_the_lead_the_labels_and_the_filter_pass_axe_and_the_nu_checker(browser,
     settle(tab)
     context.close()
     assert [f"{e.get('url')}: {e['message']}" for e in nu_errors(pages)] == []
+
+
+def test_the_lead_shows_its_tags_and_follows_their_names(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # the lead itself is kept, as cards are
+    lead = make_release(featured=True)
+    tag = make_tag("Оборона", "Defence")
+    lead.tags.add(tag)
+    assert ">Defence</a>" in client.get("/en/").content.decode()
+    tag.name_en = "Air defence"
+    tag.save()
+    assert ">Air defence</a>" in client.get("/en/").content.decode()
+
+
+def test_a_form_sent_without_a_kind_keeps_the_releases_own(editor):
+    release = make_release(kind=KIND.STATEMENT)
+    url = change_url(release)
+    data = form_data(editor, url, title_en="Renamed")
+    del data["kind"]
+    assert editor.post(url, data).status_code == 302
+    release.refresh_from_db()
+    assert (release.title_en, release.kind) == ("Renamed", KIND.STATEMENT)
+    assert editor.post("/admin/releases/release/add/", release_form()).status_code == 302
+    assert Release.objects.latest("pk").kind == KIND.NEWS

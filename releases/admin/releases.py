@@ -265,6 +265,13 @@ class ReleaseFormBase(forms.ModelForm):
             ] + [(t.name, t.label) for t in workflow.available(self.user, self.instance)]
         if self.instance.pk:
             self.initial["loaded_edit_version"] = self.instance.edit_version
+        if "kind" in self.fields:
+            # A form sent without a kind (a page or a script from before kinds) keeps the
+            # release's own, news for a new one; a kind it does send must be one of them.
+            self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind
 
     def clean(self):
         cleaned = super().clean()
