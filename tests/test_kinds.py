@@ -437,19 +437,24 @@ def test_an_unknown_kind_is_refused_at_its_field_in_the_admin(editor):
     assert release.kind == KIND.NEWS
 
 
-def test_restoring_a_version_keeps_the_release_featured_as_it_is(editor):
+def test_history_compares_kinds_and_a_restore_leaves_the_featured_choice_alone(editor):
     from releases import history
 
     release = make_release()
     url = change_url(release)
     editor.post(url, form_data(editor, url, title_en="First words"))
-    editor.post(url, form_data(editor, url, title_en="Second words", featured="on"))
+    editor.post(url, form_data(editor, url, kind="statement", featured="on"))
+    first, second = history.numbered_versions(release)
+    page = editor.get(
+        f"{url.removesuffix('change/')}versions/compare/", {"a": first.pk, "b": second.pk}
+    )
+    assert "<del>Новина</del>" in page.content.decode()
+    assert "<ins>Заява</ins>" in page.content.decode()
+
+    editor.post(f"{url.removesuffix('change/')}versions/{first.pk}/restore/")
     release.refresh_from_db()
-    assert release.featured
-    first = history.numbered_versions(release)[-1]
-    assert editor.post(f"{url.removesuffix('change/')}versions/{first.pk}/restore/")
-    release.refresh_from_db()
-    assert release.featured
+    # The kind is the release's content and comes back; featuring is an editor's choice.
+    assert (release.kind, release.featured) == (KIND.NEWS, True)
 
 
 def test_the_admin_list_filters_by_kind_and_by_featured(editor):
