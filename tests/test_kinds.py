@@ -418,6 +418,17 @@ def test_a_press_officer_cannot_feature_by_posting_the_field(
     assert (added.kind, added.featured) == (KIND.STATEMENT, False)
 
 
+def test_a_press_officers_save_keeps_an_editors_featured_choice(press_officer, press_officer_user):
+    draft = make_release(published=False, created_by=press_officer_user, featured=True)
+    url = change_url(draft)
+    assert "featured" not in form_data(press_officer, url)
+    assert (
+        press_officer.post(url, form_data(press_officer, url, title_en="New")).status_code == 302
+    )
+    draft.refresh_from_db()
+    assert (draft.title_en, draft.featured) == ("New", True)
+
+
 def test_a_press_officer_sets_the_kind_of_their_draft(press_officer, press_officer_user):
     draft = make_release(published=False, created_by=press_officer_user)
     url = change_url(draft)
