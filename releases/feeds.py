@@ -129,7 +129,9 @@ class ReleaseFeed(Feed):
         return item.last_update or item.published_at
 
     def item_categories(self, item):
-        return [plain(tag.name) for tag in item.tags.all() if tag.name]
+        # The kind first: feed readers that group by category show it as the section.
+        kind = plain(item.get_kind_display())
+        return [kind, *(plain(tag.name) for tag in item.tags.all() if tag.name)]
 
 
 class AtomMixin:

@@ -92,6 +92,13 @@ def alphabetical_choices(choices) -> list[tuple]:
 class ReleaseFilterForm(forms.Form):
     """Filters of the release list, read from the query string."""
 
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All")), *Release.Kind.choices],
+        required=False,
+        widget=OptionsSelect,
+        error_messages=INVALID_CHOICE,
+    )
     tag = LanguageSlugChoiceField(
         Tag.objects.all(), label=_("Tag"), required=False, error_messages=INVALID_CHOICE
     )
@@ -136,6 +143,8 @@ class ReleaseFilterForm(forms.Form):
         data = self.cleaned_data
         # A release has a tag or a country at most once, and naming() repeats none: no
         # filter here repeats a release, so no DISTINCT (which would sort whole rows).
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
         if data.get("tag"):
             queryset = queryset.filter(tags=data["tag"])
         if data.get("country"):
@@ -152,6 +161,8 @@ class ReleaseFilterForm(forms.Form):
             return ""
         data = self.cleaned_data
         params = {}
+        if data.get("kind"):
+            params["kind"] = data["kind"]
         for name in ("tag", "official"):
             obj = data.get(name)
             slug = obj and localized(obj, "slug", language)
@@ -180,7 +191,7 @@ class SearchForm(ReleaseFilterForm):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    field_order = ["q", "tag", "country", "official", "date_from", "date_to"]
+    field_order = ["q", "kind", "tag", "country", "official", "date_from", "date_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,8 @@ WORKFLOW_FIELDS = [
     "created_by_id",
     "key",
     "edit_version",
+    # An editor's choice of the home page's lead, not the release's content.
+    "featured",
     *localized_names("archive_reason"),
 ]
 
@@ -39,7 +41,10 @@ COMPARED_FIELDS = [
     *[(f"slug_{lang}", _("address (slug)"), lang) for lang in LANGUAGES],
     ("status", _("status"), None),
     ("published_at", _("publication time"), None),
+    ("kind", _("kind"), None),
 ]
+# Fields whose stored value is a choice, read by its name.
+CHOICES = {"status": Release.Status, "kind": Release.Kind}
 
 
 def numbered_versions(release):
@@ -86,8 +91,8 @@ def readable(field, value) -> str:
     """A stored value as an editor reads it: status names, Kyiv time, text without tags."""
     if value in (None, ""):
         return ""
-    if field == "status":
-        return str(Release.Status(value).label)
+    if field in CHOICES:
+        return str(CHOICES[field](value).label)
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "j E Y, H:i")
     return html.unescape(strip_tags(str(value)))

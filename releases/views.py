@@ -224,12 +224,15 @@ class QueryFormMixin:
 
 
 class HomeView(TranslationsMixin, TemplateView):
+    """The lead release (an editor's choice, else the newest), then the newest others."""
+
     template_name = "releases/home.html"
     latest_count = 6
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = list(release_cards(Release.objects.public())[: self.latest_count])
+        lead, others = release_cards(Release.objects.all()).leading(self.latest_count)
+        context.update(lead=lead, releases=others)
         return context
 
 
@@ -319,6 +322,7 @@ def structured_data(request, release) -> dict:
         "headline": release.title,
         "description": release.lead,
         "inLanguage": lang,
+        "articleSection": str(release.get_kind_display()),
         "datePublished": (
             timezone.localtime(release.published_at).isoformat() if release.published_at else None
         ),

@@ -266,6 +266,13 @@ class ReleaseFormBase(forms.ModelForm):
             ] + [(t.name, t.label) for t in workflow.available(self.user, self.instance)]
         if self.instance.pk:
             self.initial["loaded_edit_version"] = self.instance.edit_version
+        if "kind" in self.fields:
+            # A form sent without a kind (a page or a script from before kinds) keeps the
+            # release's own, news for a new one; a kind it does send must be one of them.
+            self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind
 
     def clean(self):
         cleaned = super().clean()
@@ -443,7 +450,26 @@ MATERIAL = (
 )
 PUBLICATION = (
     _("Publication"),
-    {"fields": (("status", "transition"), ("published_at", "source_language"), "review_comment")},
+    {
+        "fields": (
+            ("status", "transition"),
+            ("published_at", "source_language"),
+            "kind",
+            "review_comment",
+        )
+    },
+)
+# Editors also choose the release that leads the home page (``featured``).
+EDITOR_PUBLICATION = (
+    _("Publication"),
+    {
+        "fields": (
+            ("status", "transition"),
+            ("published_at", "source_language"),
+            ("kind", "featured"),
+            "review_comment",
+        )
+    },
 )
 MAJOR_UPDATE = (
     _("Major update"),
@@ -474,7 +500,15 @@ RECORD = (
 
 PRESS_OFFICER_FIELDSETS = (TEXTS, MATERIAL, PUBLICATION, ADDRESSES, RECORD)
 # The major update part only while the release is public (may_note_a_major_update).
-EDITOR_FIELDSETS = (TEXTS, MATERIAL, PUBLICATION, MAJOR_UPDATE, ARCHIVE, ADDRESSES, RECORD)
+EDITOR_FIELDSETS = (
+    TEXTS,
+    MATERIAL,
+    EDITOR_PUBLICATION,
+    MAJOR_UPDATE,
+    ARCHIVE,
+    ADDRESSES,
+    RECORD,
+)
 # Translators see the texts, the addresses and the status; no workflow.
 TRANSLATOR_FIELDSETS = (
     TEXTS,
@@ -487,7 +521,14 @@ READ_ONLY_FIELDSETS = (
     MATERIAL,
     (
         _("Publication"),
-        {"fields": (("status", "published_at"), "source_language", "review_comment")},
+        {
+            "fields": (
+                ("status", "published_at"),
+                "source_language",
+                ("kind", "featured"),
+                "review_comment",
+            )
+        },
     ),
     ADDRESSES,
     RECORD,
@@ -500,9 +541,19 @@ READ_ONLY_FIELDSETS = (
 @admin.register(Release)
 class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
     form = ReleaseAdminForm
-    list_display = ["__str__", "status_mark", "published_at", "languages", "hero"]
+    list_display = [
+        "__str__",
+        "status_mark",
+        "kind",
+        "featured_mark",
+        "published_at",
+        "languages",
+        "hero",
+    ]
     list_filter = [
         "status",
+        "kind",
+        "featured",
         UkrainianTranslationFilter,
         EnglishTranslationFilter,
         ("published_at", admin.DateFieldListFilter),
@@ -587,6 +638,10 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
                 can_view_related=False,
             )
             form.base_fields["tags"] = tags
+        if not workflow.is_editor(request.user):
+            # Only editors choose the home page's lead: a press officer's form has no such
+            # field, so a forged one is not read (the fieldsets leave it out as well).
+            form.base_fields.pop("featured", None)
         if not may_note_a_major_update(request.user, obj):
             # Not shown, so not accepted either: a forged field is simply not there.
             for name in ("major_update", *localized_names("change_note")):
@@ -693,6 +748,11 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
             release.status,
             release.get_status_display(),
         )
+
+    # Not boolean=True: Django's icon says "True" or "False" in English.
+    @admin.display(description=_("home page"), ordering="featured")
+    def featured_mark(self, release):
+        return _("Featured") if release.featured else ""
 
     @admin.display(description=_("languages"))
     def languages(self, release):

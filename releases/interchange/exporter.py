@@ -125,6 +125,8 @@ def release_entry(release):
         "countries": [c.code.code for c in release.countries.all()],
         "tags": [texts(t, "name") for t in release.tags.all()],
         # Additions of this exporter's, so that a backup loses nothing (all optional):
+        "kind": release.kind,
+        "featured": release.featured,
         "source_language": release.source_language,
         "updates": [
             {"at": timezone.localtime(n.created_at).isoformat(), "note": texts(n, "note")}

@@ -63,6 +63,8 @@ REFERENCE_BATCH_SIZE = 100
 
 RELEASE_FIELDS = [
     "status",
+    "kind",
+    "featured",
     "published_at",
     "source_language",
     "archive_mode",
@@ -806,8 +808,21 @@ class Importer:
     # Additions of this exporter's (see docs/import-export.md), all optional ------------
 
     def release_extras(self, where, item, key) -> dict:
-        """The original language and the archive settings, where the document has them."""
-        values = {}
+        """The kind, whether it leads the home page, the original language and the archive
+        settings, where the document has them; a document without a kind gives news."""
+        kind = item.get("kind", Release.Kind.NEWS)
+        if kind not in Release.Kind.values:
+            self.error(
+                f"{where}.kind",
+                f"unknown kind {json.dumps(kind)}; one of: {', '.join(Release.Kind.values)}",
+            )
+        featured = item.get("featured", False)
+        if not isinstance(featured, bool):
+            self.error(f"{where}.featured", "expected true or false")
+        values = {
+            "kind": kind if kind in Release.Kind.values else Release.Kind.NEWS,
+            "featured": featured is True,
+        }
         source = item.get("source_language")
         if source is not None:
             if source in LANGUAGES:

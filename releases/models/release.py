@@ -111,6 +111,24 @@ class ReleaseQuerySet(models.QuerySet):
         ``language`` site (the active one by default) may see listed and found."""
         return self.published().complete_in(language or translation.get_language())
 
+    def leading(self, count, language=None):
+        """The home page's releases: the lead, then up to ``count`` newest others.
+
+        The lead is the newest public release an editor featured, or the newest public
+        release when none is: a featured release that is not public in ``language``
+        (a draft, scheduled for later, archived, not translated) never leads. One query
+        (the lead and the newest are read by two subqueries), however old the lead is.
+        """
+        public = self.public(language)
+        featured = public.filter(featured=True).order_by("-published_at", "-pk")
+        releases = list(
+            public.filter(
+                Q(pk__in=featured.values("pk")[:1]) | Q(pk__in=public.values("pk")[: count + 1])
+            ).order_by("-published_at", "-pk")
+        )
+        lead = next((r for r in releases if r.featured), releases[0] if releases else None)
+        return lead, [r for r in releases if r is not lead][:count]
+
     def naming(self, official):
         """Releases that list ``official`` or quote them: each once, without DISTINCT.
 
@@ -165,6 +183,12 @@ class Release(models.Model):
         NOTICE = "notice", _("Keep the page, with a notice")
         REDIRECT = "redirect", _("Remove the page and redirect its addresses")
 
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        STATEMENT = "statement", _("Statement")
+        PRESS_CONFERENCE = "press_conference", _("Press conference")
+
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     key = models.SlugField(
@@ -189,6 +213,21 @@ class Release(models.Model):
         blank=True,
         help_text=_("The last part of the page address. Made from the title when left empty."),
         error_messages={"unique": _("Another release already uses this address.")},
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.NEWS,
+        help_text=_("Shown on the release and its card; readers filter the list by it."),
+    )
+    featured = models.BooleanField(
+        _("featured on the home page"),
+        default=False,
+        help_text=_(
+            "The newest featured release leads the home page once it is public in the "
+            "page's language; without one, the newest release leads. Editors only."
+        ),
     )
     source_language = models.CharField(
         _("written in"),
@@ -311,6 +350,22 @@ class Release(models.Model):
                     name=f"release_public_{lang}_idx",
                 )
                 for lang in ("uk", "en")
+            ),
+            # The list filtered by kind walks the public releases of that kind newest first.
+            *(
+                models.Index(
+                    fields=["kind", "-published_at", "-id"],
+                    condition=Q(status__in=["published", "scheduled"])
+                    & Q(**{f"complete_{lang}": True}),
+                    name=f"release_public_{lang}_kind_idx",
+                )
+                for lang in ("uk", "en")
+            ),
+            # The home page finds the newest featured release among the few featured.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(featured=True),
+                name="release_featured_idx",
             ),
             # Search checks thousands of matches for "public in this language" by id: from
             # the index alone on PostgreSQL (which keeps published_at in it), not the rows.

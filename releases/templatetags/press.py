@@ -83,6 +83,31 @@ def release_cards(context, releases, level=None):
     return list(cards.values())
 
 
+@register.simple_tag(takes_context=True)
+def lead_release(context, lead, others):
+    """The home page's lead release, kept and renewed as its card is (``release_cards``).
+
+    The tags of ``others``, the cards below it, are read in the same query as the lead's,
+    so that the page costs the same whether or not it has a lead.
+    """
+    from django.db.models import prefetch_related_objects
+    from django.template.loader import render_to_string
+
+    from releases import page_cache
+
+    renders = {
+        (lead.pk, "lead"): lambda: render_to_string(
+            "includes/_lead_release.html", {"release": lead}
+        )
+    }
+    parts = page_cache.cached_parts(
+        context["request"],
+        renders,
+        prepare=lambda: prefetch_related_objects([lead, *others], "tags"),
+    )
+    return parts[lead.pk, "lead"]
+
+
 @register.simple_tag
 def filter_fields(form):
     """The fields of a list's or search's filter form, rendered once per change of
