@@ -24,6 +24,8 @@ from tests.factories import (
     make_rich_release,
     make_tag,
 )
+from tests.helpers import assert_accessible, settle
+from tests.test_accessibility import nu_errors
 
 API = "/api/v1"
 pytestmark = pytest.mark.django_db
@@ -561,3 +563,33 @@ def test_blocks_of_every_kind_are_in_the_schema(client):
     schemas = get_json(client, f"{API}/schema/?format=json")["components"]["schemas"]
     mapping = schemas["Block"]["discriminator"]["mapping"]
     assert set(mapping) == set(Block.Kind.values)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_docs_page_shows_every_operation_accessibly_under_the_strict_policy(
+    browser, live_server, tmp_path
+):
+    make_release()
+    context = browser.new_context(locale="uk-UA")
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    response = page.goto(f"{live_server.url}{API}/docs/")
+    (tmp_path / "docs.html").write_bytes(response.body())
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+
+    paths = page.eval_on_selector_all(
+        ".opblock-summary-path", "els => els.map(e => e.dataset.path)"
+    )
+    assert f"{API}/releases/{{key}}/" in paths
+    # Swagger UI speaks English only: so does its page, whatever the browser prefers.
+    assert page.eval_on_selector("html", "e => e.lang") == "en"
+    assert_accessible(page)
+    page.click("#operations-releases-releases_list .opblock-summary-control")
+    page.wait_for_selector("#operations-releases-releases_list .parameters")
+    assert_accessible(page)
+    assert [text for text in messages if "Content Security Policy" in text] == []
+    settle(page)
+    context.close()
+    assert nu_errors(tmp_path) == []

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -487,5 +488,10 @@ class DocsView(SpectacularSwaggerSplitView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if isinstance(response.data, dict) and "script_url" in response.data:
-            response.data.update(language=DEFAULT_LANGUAGE, stylesheet=static("css/api-docs.css"))
+            response.data.update(
+                language=DEFAULT_LANGUAGE,
+                description=spectacular_settings.DESCRIPTION,
+                schema_url=self._get_schema_url(request),
+                stylesheet=static("css/api-docs.css"),
+            )
         return response
