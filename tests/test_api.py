@@ -219,6 +219,17 @@ def test_officials_tags_countries_and_photos_are_those_public_releases_show(clie
     assert get_json(client, f"{API}/countries/lt/")["code"] == "LT"
 
 
+def test_a_tag_without_an_address_is_shown_without_one(client):
+    release = make_release()
+    release.tags.add(make_tag(name_uk="!!!", name_en="???"))
+
+    tag = get_json(client, f"{API}/releases/{release.key}/")["tags"][0]
+
+    assert tag["api_url"] is None
+    assert tag["name"] == {"uk": "!!!", "en": "???"}
+    assert tag["page_url"] == {"uk": None, "en": None}
+
+
 # Filters and pages --------------------------------------------------------------------------
 
 
@@ -409,7 +420,9 @@ def test_conditional_get_answers_304_until_the_content_changes(
     assert "no-cache" in first["Cache-Control"]
 
     with django_assert_max_num_queries(1):
-        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+        not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified["ETag"] == etag
     assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
 
     tag = release.tags.get()

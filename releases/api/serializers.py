@@ -92,7 +92,8 @@ class ConstantField(serializers.ReadOnlyField):
 
 @extend_schema_field(OpenApiTypes.URI)
 class ApiUrlField(serializers.Field):
-    """The object's own address in the API."""
+    """The object's own address in the API; ``null`` for an object without a key or slug
+    to be addressed by (``allow_null``: a name of punctuation alone makes no slug)."""
 
     def __init__(self, viewname, lookup, **kwargs):
         self.viewname, self.lookup = viewname, lookup
@@ -100,6 +101,8 @@ class ApiUrlField(serializers.Field):
 
     def to_representation(self, obj):
         value = self.lookup(obj)
+        if not value:
+            return None
         return absolute(self.context["request"], reverse(self.viewname, args=[value]))
 
 
@@ -214,7 +217,7 @@ class OfficialRefSerializer(ReadOnlySerializer):
     """An official as a release names them."""
 
     key = serializers.CharField(read_only=True, help_text="Stable: it never changes.")
-    api_url = ApiUrlField("api:official-detail", lambda official: official.key)
+    api_url = ApiUrlField("api:official-detail", lambda official: official.key, allow_null=True)
     name = LocalizedField("name")
     slug = LocalizedField("slug")
     page_url = PageUrlField(named_in)
@@ -254,9 +257,7 @@ class OfficialSerializer(OfficialRefSerializer):
 
 
 class TagSerializer(ReadOnlySerializer):
-    api_url = ApiUrlField(
-        "api:tag-detail", lambda tag: next(localized(tag, "slug", code) for code in tag_slugs(tag))
-    )
+    api_url = ApiUrlField("api:tag-detail", lambda tag: first_slug(tag), allow_null=True)
     name = LocalizedField("name")
     slug = LocalizedField("slug")
     page_url = PageUrlField(named_in)
@@ -266,8 +267,8 @@ class TagSerializer(ReadOnlySerializer):
         fields = ["api_url", "name", "slug", "page_url"]
 
 
-def tag_slugs(tag):
-    return [code for code in LANGUAGES if localized(tag, "slug", code)]
+def first_slug(obj) -> str | None:
+    return next(filter(None, (localized(obj, "slug", code) for code in LANGUAGES)), None)
 
 
 # Releases --------------------------------------------------------------------------------

@@ -267,7 +267,7 @@ class PublicApiMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         validators = getattr(self, "answer_validators", None)
-        if response.status_code == 200 and validators:
+        if response.status_code in (200, 304) and validators:
             response["ETag"] = validators[0]
             response["Last-Modified"] = http_date(validators[1].timestamp())
         if response.status_code < 400:
