@@ -379,14 +379,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["releases.api.throttling.ClientRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_VERSIONING_CLASS": None,
-    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "mod_press API",
     "DESCRIPTION": (
-        "Public press releases, officials, countries, tags and photos, in Ukrainian and "
-        "English. Read-only; see docs/api.md."
+        "The public press releases of the ministry, with the officials, partner countries, "
+        "tags and photos they show. Read-only. Every text is given in Ukrainian (uk) and "
+        "English (en) side by side, null in a language it is not public in."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -395,9 +394,6 @@ SPECTACULAR_SETTINGS = {
     # No link inside each operation's button: a control within a control is unreachable.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
 }
 # CORS (django-cors-headers): any site may read the API from a browser, nothing else.
 CORS_URLS_REGEX = r"^/api/.*$"
