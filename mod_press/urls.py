@@ -27,6 +27,8 @@ urlpatterns = [
     # file's hashed name changes with each version.
     path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # The read-only JSON API: both languages in every answer, so not under /en/.
+    path("api/v1/", include("releases.api.urls")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

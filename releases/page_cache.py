@@ -15,6 +15,8 @@ Only anonymous GETs are cached: a request that carries a session cookie (staff, 
 who logged in) goes through untouched, and a response is stored only when it is a 200
 that sets no cookie and is not private (previews, embargoed photos, forms with a CSRF
 token). Each stored page tells a front cache (nginx, a CDN) how long it may keep it.
+The JSON API (``PAGE_CACHE_EXCLUDED_PREFIXES``) is neither served nor stored: it answers
+each request itself, with its own validators, rate limit and CORS headers.
 
 Below the pages, a release's own part of its page (its article and head tags) is kept
 per release (``cached_article()``), under a version of that release and a version of
@@ -199,6 +201,8 @@ def is_cacheable_request(request) -> bool:
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method == "GET"
+        # The JSON API keeps its own validators, limits and CORS headers per request.
+        and not request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )

@@ -22,6 +22,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -749,7 +750,22 @@ def home_pages():
     return translations
 
 
+def is_api(request) -> bool:
+    """An address of the JSON API, whose errors are JSON too (in English: its answers
+    are language-neutral, the locale middleware may not have run)."""
+    return request.path_info.startswith("/api/")
+
+
+def api_error(message, status):
+    with translation.override("en"):
+        response = JsonResponse({"detail": str(message)}, status=status)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def page_not_found(request, exception):
+    if is_api(request):
+        return api_error(_("Not found."), 404)
     # The switcher offers each language's home page: the missing page has no versions.
     return render(request, "404.html", {"translations": home_pages()}, status=404)
 
@@ -759,6 +775,8 @@ def bad_request(request, exception=None):
 
     Answered before the locale middleware may have run: the address says the language.
     """
+    if is_api(request):
+        return api_error(_("The request holds characters or values no address takes."), 400)
     with translation.override(page_cache.page_language(request)):
         response = render(request, "400.html", {"translations": home_pages()}, status=400)
         response["Content-Language"] = translation.get_language()

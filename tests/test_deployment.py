@@ -156,6 +156,12 @@ def test_an_embargo_link_is_never_kept_by_the_micro_cache(site, language):
         assert response.getheader("Referrer-Policy") == "no-referrer"
 
 
+def test_the_api_is_never_micro_cached_so_each_request_is_counted(site):
+    responses = [site.request("/api/v1/releases/") for _ in range(2)]
+    assert [r.status for r in responses] == [200, 200]
+    assert [cache_status(r) for r in responses] == ["BYPASS", "BYPASS"]
+
+
 def test_a_post_is_never_answered_from_the_micro_cache_nor_kept(site):
     path = "/en/search/?q=post"
     posts = [site.request(path, method="POST", body="q=x") for _ in range(2)]

@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "auditlog",
+    # The read-only JSON API (releases/api/) and its OpenAPI schema and docs, served from
+    # the site's own static files (the sidecar), nothing from a CDN.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "releases",
 ]
 
@@ -55,6 +62,9 @@ MIDDLEWARE = [
     # Odd bytes in an address or a form get a 400 before anything else reads them.
     "releases.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Other sites' scripts may read the API (/api/ only, GET and HEAD, no credentials);
+    # before anything that answers, so that a preflight and a 304 carry its headers.
+    "corsheaders.middleware.CorsMiddleware",
     # 304 answers for every page, cached or not (the page cache sets the validators).
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers are answered from here without reaching the rest.
@@ -113,6 +123,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # delay at most between a publication and every reader seeing it.
 PAGE_CACHE_EDGE_SECONDS = env.int("PAGE_CACHE_EDGE_SECONDS", default=10)
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+# Addresses the page cache never stores nor serves: the JSON API answers each request
+# itself (its validators, rate limit and CORS headers are per request).
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/api/",)
 # A release's own part of its page, kept per release until what it shows changes
 # (releases.page_cache.cached_article): what a page-cache miss renders afresh is the frame.
 ARTICLE_CACHE_ENABLED = env.bool("ARTICLE_CACHE", default=True)
@@ -377,3 +390,42 @@ SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
 SECURITY_TXT_EXPIRES_DAYS = env.int("SECURITY_TXT_EXPIRES_DAYS", default=180)
 # django-axes logs every attempt at INFO; the audit trail keeps them, the log keeps lockouts.
 LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", default="WARNING")}
+
+# The read-only JSON API at /api/v1/ (releases/api/, docs/api.md): anonymous, both
+# languages in every answer, its errors in English unless Accept-Language asks for
+# Ukrainian. Each client (by the address client_ip() trusts, as sign-in limits do) may
+# make API_THROTTLE_RATE requests, counted in the shared cache; then 429 and Retry-After.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="120/min")
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+REST_FRAMEWORK = {
+    # Nothing to sign in to: no session, no password, no CSRF check on a read.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["releases.api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "mod_press API",
+    "DESCRIPTION": (
+        "The public press releases of the ministry, with the officials, partner countries, "
+        "tags and photos they show. Read-only. Every text is given in Ukrainian (uk) and "
+        "English (en) side by side, null in a language it is not public in."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No link inside each operation's button: a control within a control is unreachable.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# CORS (django-cors-headers): any site may read the API from a browser, nothing else.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language"]
