@@ -249,6 +249,18 @@ def test_release_list_filters_by_tag_country_and_official(client):
     assert keys_of(get_json(client, f"{API}/releases/?tag=no-such-tag")) == []
 
 
+def test_release_list_filters_by_kind_and_names_it_in_each_release(client):
+    statement = make_release(kind=Release.Kind.STATEMENT)
+    make_release(kind=Release.Kind.NEWS)
+
+    data = get_json(client, f"{API}/releases/?kind=statement")
+
+    assert keys_of(data) == [statement.key]
+    assert data["results"][0]["kind"] == "statement"
+    errors = get_json(client, f"{API}/releases/?kind=interview", status=400)
+    assert "kind" in errors
+
+
 def test_release_list_filters_by_kyiv_dates_and_update_time(client):
     # 00:30 in Kyiv on 1 March is still 28 February in UTC.
     early = make_release(published_at=datetime(2025, 3, 1, 0, 30, tzinfo=KYIV))

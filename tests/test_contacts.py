@@ -287,7 +287,7 @@ def test_a_wrong_email_is_refused_at_its_field(editor):
     data = form_data(editor, change_url(contacts), email='"><script>')
     response = editor.post(change_url(contacts), data)
     assert response.status_code == 200
-    assert "Введіть коректну email адресу." in field_errors(response, "email")
+    assert "Введіть коректну адресу електронної пошти." in field_errors(response, "email")
 
 
 def test_the_demo_has_contacts_in_both_languages_with_invented_numbers():

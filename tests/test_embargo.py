@@ -372,7 +372,7 @@ def test_an_editor_gives_access_and_sees_both_links_on_the_release(editor, edito
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("email", "not an address", "Введіть коректну email адресу."),
+        ("email", "not an address", "Введіть коректну адресу електронної пошти."),
         ("name", "", "Це поле обов'язкове."),
         ("outlet", "x" * 201, "не більше ніж 200 символів"),
     ],
@@ -533,8 +533,15 @@ def in_sitemap(client, release, language):
     return f"<loc>{address}</loc>" in client.get("/sitemap-releases.xml").content.decode()
 
 
-# Every place the public can find a release. The API (/api/v1/) joins this list as one more
-# ``name: check(client, release, language) -> bool``, and the proof below covers it.
+def in_api(client, release, language):
+    """The API lists it, with its texts in ``language``, and answers for its own address."""
+    listed = client.get("/api/v1/releases/").json()["results"]
+    texts = [item["title"][language] for item in listed if item["key"] == release.key]
+    detail = client.get(f"/api/v1/releases/{release.key}/")
+    return bool(texts and texts[0]) and detail.status_code == 200
+
+
+# Every place the public can find a release; the proof below covers each.
 PUBLIC_SURFACES = {
     "release page": in_detail,
     "home page": listed_at("/"),
@@ -543,6 +550,7 @@ PUBLIC_SURFACES = {
     "RSS feed": listed_at("/feeds/rss/"),
     "Atom feed": listed_at("/feeds/atom/"),
     "sitemap": in_sitemap,
+    "API": in_api,
 }
 
 

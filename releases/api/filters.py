@@ -84,7 +84,7 @@ class ReleaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Release
-        fields = []
+        fields = ["kind"]
 
     @extend_schema_field(SLUG_SCHEMA)
     def filter_tag(self, queryset, name, value):

@@ -313,6 +313,7 @@ class ReleaseSerializer(ReadOnlySerializer):
             "key",
             "api_url",
             "source_language",
+            "kind",
             "published_at",
             "updated_at",
             "archived",
