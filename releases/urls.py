@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, views
+from . import archive, feeds, views
 from .photos.views import photo_download
 
 app_name = "releases"
@@ -10,6 +10,16 @@ urlpatterns = [
     path("releases/", views.ReleaseListView.as_view(), name="list"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("contacts/", views.ContactsView.as_view(), name="contacts"),
+    path("archive/", archive.ArchiveIndexView.as_view(), name="archive"),
+    # Four digits and two: anything else is not an address of the archive (404).
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/$", archive.ArchiveYearView.as_view(), name="archive_year"
+    ),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        archive.ArchiveMonthView.as_view(),
+        name="archive_month",
+    ),
     path("feeds/rss/", feeds.ReleaseFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.AtomReleaseFeed(), name="feed_atom"),
     path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
