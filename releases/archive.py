@@ -23,8 +23,8 @@ from .models import Release
 from .navigation import BreadcrumbsMixin, crumb, list_crumbs
 from .views import RememberedCountPaginator, TranslationsMixin, release_cards
 
-# The years an address may name: four digits, and a datetime must hold the next one.
-FIRST_YEAR, LAST_YEAR = 1, 9998
+# The years an address may name: four digits, and a datetime, in UTC too, holds its bounds.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
 
 
 def kyiv():
@@ -117,6 +117,22 @@ def month_from(value: str) -> int:
     return month
 
 
+class OtherLanguagesMixin:
+    """The switcher leads to this page in another language only where that language has
+    releases in this year or month (``has_releases()``): elsewhere there is no such page."""
+
+    def has_releases(self) -> bool:
+        raise NotImplementedError
+
+    def get_translation_urls(self):
+        urls = super().get_translation_urls()
+        for lang in urls:
+            with translation.override(lang):
+                if not self.has_releases():
+                    urls[lang] = None
+        return urls
+
+
 def archive_crumbs() -> list:
     return [
         *list_crumbs(),
@@ -145,7 +161,7 @@ class ArchiveIndexView(BreadcrumbsMixin, TranslationsMixin, TemplateView):
         return context
 
 
-class ArchiveYearView(BreadcrumbsMixin, TranslationsMixin, TemplateView):
+class ArchiveYearView(OtherLanguagesMixin, BreadcrumbsMixin, TranslationsMixin, TemplateView):
     """The months of one year, with how many releases each holds; a year without a
     public release in this language does not exist (404)."""
 
@@ -157,6 +173,9 @@ class ArchiveYearView(BreadcrumbsMixin, TranslationsMixin, TemplateView):
         if not self.months:
             raise Http404
         return super().get(request, *args, **kwargs)
+
+    def has_releases(self):
+        return bool(archive_months(self.year))
 
     def get_breadcrumbs(self):
         return [*archive_crumbs(), crumb(str(self.year))]
@@ -177,7 +196,7 @@ class ArchiveYearView(BreadcrumbsMixin, TranslationsMixin, TemplateView):
         return context
 
 
-class ArchiveMonthView(BreadcrumbsMixin, TranslationsMixin, ListView):
+class ArchiveMonthView(OtherLanguagesMixin, BreadcrumbsMixin, TranslationsMixin, ListView):
     """The releases of one month, newest first, a page at a time; a month without a
     public release in this language does not exist (404)."""
 
@@ -209,6 +228,9 @@ class ArchiveMonthView(BreadcrumbsMixin, TranslationsMixin, ListView):
             raise Http404
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def has_releases(self):
+        return any(month == self.month for month, _count in archive_months(self.year))
 
     def get_breadcrumbs(self):
         year_url = reverse("releases:archive_year", args=[f"{self.year:04d}"])

@@ -422,6 +422,8 @@ def test_a_month_is_paginated_with_numbered_pages(client, settings):
     "path",
     [
         "/archive/0000/",
+        "/archive/0001/",
+        "/archive/0999/01/",
         "/archive/99999/",
         "/archive/0/",
         "/archive/abcd/",
@@ -440,6 +442,19 @@ def test_a_month_is_paginated_with_numbered_pages(client, settings):
 def test_hostile_or_empty_archive_addresses_are_not_found(client, path):
     public_release(published_at=datetime(2025, 11, 5, tzinfo=KYIV))
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/archive/2024/", "/archive/2024/02/"])
+def test_the_switcher_offers_no_archive_page_a_language_has_no_releases_for(client, path):
+    public_release(languages=("uk",), published_at=datetime(2024, 2, 5, tzinfo=KYIV))
+    public_release(published_at=datetime(2025, 2, 5, tzinfo=KYIV))
+    switcher = soup_of(client.get(path)).find("nav", class_="language-switcher")
+    # The page does not exist in English: the switcher says so and offers the home page.
+    assert switcher.find("a", attrs={"hreflang": "en"})["href"] == "/en/"
+    both = soup_of(client.get(path.replace("2024", "2025"))).find(
+        "nav", class_="language-switcher"
+    )
+    assert both.find("a", attrs={"hreflang": "en"})["href"] == "/en" + path.replace("2024", "2025")
 
 
 @pytest.mark.parametrize("number", ["abc", "999", "-1", "0", "1e9", "<script>"])
