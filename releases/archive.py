@@ -46,18 +46,22 @@ def public_between(start: datetime, end: datetime):
     return Release.objects.public().filter(published_at__gte=start, published_at__lt=end)
 
 
-def counted(queryset, **parts) -> list[tuple[int, int]]:
-    """``(part, releases)`` for each value of one part of the Kyiv date, newest first:
-    one grouped query, kept until the content changes."""
+def counts_query(queryset, **parts):
+    """``(part, releases)`` for each value of one part of the Kyiv date: one grouped query
+    over the public index."""
     ((name, part),) = parts.items()
-    rows = (
+    return (
         queryset.order_by()
         .annotate(**{name: part})
         .values(name)
         .annotate(releases=Count("pk"))
         .values_list(name, "releases")
     )
-    return sorted(rows, reverse=True)
+
+
+def counted(queryset, **parts) -> list[tuple[int, int]]:
+    """``counts_query()``, newest first."""
+    return sorted(counts_query(queryset, **parts), reverse=True)
 
 
 def archive_years() -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import translation
 
 from releases.models import Release
@@ -268,14 +269,9 @@ def test_a_publication_changes_the_related_releases_of_a_cached_page(client, lin
     assert "Just published" in client.get(url).content.decode()
 
 
-def test_related_releases_walk_indexes_on_postgresql(links):
-    """20,000 releases, 50 tags, officials and countries on many of them: the query reads
-    releases through the public index and the link tables through theirs, never all rows.
-    """
-    needs_postgresql("the plan of PostgreSQL's query planner")
-    tags, officials, countries = links["tags"][:2], links["officials"], links["countries"]
-    tags += [make_tag() for _ in range(48)]
-    this = linked(on_day(1), tags[:2], officials[:1], countries[:1])
+def bulk_releases(count):
+    """``count`` published releases, an hour apart from 2020 on, written at once: one in
+    three is public in Ukrainian only, and each row is as wide as a real release's."""
     start = datetime(2020, 1, 1, tzinfo=KYIV)
     releases = Release.objects.bulk_create(
         Release(
@@ -292,8 +288,22 @@ def test_related_releases_walk_indexes_on_postgresql(links):
             complete_uk=True,
             complete_en=n % 3 > 0,
         )
-        for n in range(20_000)
+        for n in range(count)
     )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return releases
+
+
+def test_related_releases_walk_indexes_on_postgresql(links):
+    """20,000 releases, 50 tags, officials and countries on many of them: the query reads
+    releases through the public index and the link tables through theirs, never all rows.
+    """
+    needs_postgresql("the plan of PostgreSQL's query planner")
+    tags, officials, countries = links["tags"][:2], links["officials"], links["countries"]
+    tags += [make_tag() for _ in range(48)]
+    this = linked(on_day(1), tags[:2], officials[:1], countries[:1])
+    releases = bulk_releases(20_000)
     tagged = Release.tags.through
     tagged.objects.bulk_create(
         tagged(content_object=r, tag=tags[k])
@@ -320,6 +330,28 @@ def test_related_releases_walk_indexes_on_postgresql(links):
 
 
 # The archive ---------------------------------------------------------------------------------
+
+
+def test_the_archive_counts_and_lists_from_the_public_index_on_postgresql():
+    """20,000 releases: the years' counts, a year's months and a month's page read the
+    public index of the page's language, never the whole table."""
+    from releases.archive import counted, counts_query, month_start, public_between
+
+    needs_postgresql("the plan of PostgreSQL's query planner")
+    bulk_releases(20_000)
+    with translation.override("en"):
+        years = counted(Release.objects.public(), year=ExtractYear("published_at"))
+        assert sum(count for _year, count in years) == 13_333
+        year = public_between(month_start(2021, 1), month_start(2022, 1))
+        month = public_between(month_start(2021, 3), month_start(2021, 4))
+        plans = [
+            counts_query(Release.objects.public(), year=ExtractYear("published_at")).explain(),
+            counts_query(year, month=ExtractMonth("published_at")).explain(),
+            month.order_by("-published_at", "-pk")[24:36].explain(),
+        ]
+    for plan in plans:
+        assert "using release_public_en_" in plan, plan
+        assert not re.search(r"Seq Scan on releases_release\b(?!_)", plan), plan
 
 
 def test_the_archive_lists_years_with_their_counts_in_one_query(client, django_assert_num_queries):
