@@ -118,22 +118,33 @@ def related_query(release, limit: int = RELATED_COUNT):
     )
 
 
-def page_numbers(page, path: str, query: str = "") -> list[dict]:
-    """The numbered links of a list's ``page``: the first and last pages, two either side
-    of the current one, and ``None`` for each gap (an ellipsis).
+def page_url(number: int, path: str, query: str = "") -> str:
+    """The address of page ``number`` of a list at ``path`` with its own ``query``
+    (``?tag=…``): the first page has no number, so it has one address only."""
+    if number == 1:
+        return query or path
+    return f"?{query[1:]}&page={number}" if query else f"?page={number}"
+
+
+def page_numbers(page, path: str, query: str = "") -> dict:
+    """The links of a list's ``page``: ``previous`` and ``next`` (addresses or None), and
+    ``numbers``: the first and last pages and two either side of the current one, each
+    ``{"number", "url", "current"}``, with ``None`` for each gap (an ellipsis).
 
     Every list that paginates already knows how many pages it has (a count kept per
     change of content, or search's bounded results), and a page past the first reads
     its keys from the index alone (``views.RememberedCountPaginator``): numbering every
     page, the last one included, costs no query that the "next page" link did not cost.
-    ``query`` is the list's own query string (``?tag=…``), kept on every link.
     """
-    keep = query[1:] + "&" if query else ""
-    links = []
+    numbers = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
         if not isinstance(number, int):
-            links.append(None)
+            numbers.append(None)
             continue
-        url = f"?{keep}page={number}" if number > 1 else (query or path)
-        links.append({"number": number, "url": url, "current": number == page.number})
-    return links
+        url = page_url(number, path, query)
+        numbers.append({"number": number, "url": url, "current": number == page.number})
+    return {
+        "previous": page_url(page.number - 1, path, query) if page.has_previous() else None,
+        "next": page_url(page.number + 1, path, query) if page.has_next() else None,
+        "numbers": numbers,
+    }

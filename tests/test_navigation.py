@@ -562,6 +562,10 @@ def test_the_list_numbers_its_pages_with_the_first_the_last_and_gaps(client, twe
     hrefs = [a["href"] for a in nav.find_all("a") if "Page" in a.get_text()]
     assert hrefs[0] == "/en/releases/"
     assert hrefs[-1] == "?page=12"
+    assert nav.find("a", rel="prev")["href"] == "?page=5"
+    assert nav.find("a", rel="next")["href"] == "?page=7"
+    second = soup_of(client.get("/en/releases/?page=2")).find("nav", class_="pagination")
+    assert second.find("a", rel="prev")["href"] == "/en/releases/"  # the first page's address
 
 
 def test_numbered_pages_keep_the_lists_filters(client, twelve_pages):
@@ -570,6 +574,7 @@ def test_numbered_pages_keep_the_lists_filters(client, twelve_pages):
     hrefs = {a.get_text(" ", strip=True): a["href"] for a in nav.find_all("a")}
     assert hrefs["Page 1"] == f"?tag={twelve_pages.slug_en}"
     assert hrefs["Page 12"] == f"?tag={twelve_pages.slug_en}&page=12"
+    assert hrefs["Newer"] == f"?tag={twelve_pages.slug_en}&page=2"
     ukrainian = soup_of(client.get("/releases/?page=12"))
     _nav, items = pagination(ukrainian)
     assert items[:2] == ["Новіші", "Сторінка 1"]
