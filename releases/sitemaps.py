@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from releases.languages import LANGUAGES, localized
 
+from .archive import archive_periods
 from .models import Country, Official, PressContacts, Release, Tag
 
 
@@ -26,7 +27,7 @@ class StaticSitemap(TranslatedSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["releases:home", "releases:list"]
+        return ["releases:home", "releases:list", "releases:archive"]
 
     def location(self, item):
         return reverse(item)
@@ -45,6 +46,25 @@ class ContactsSitemap(TranslatedSitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+
+class ArchiveSitemap(TranslatedSitemap):
+    """The archive's years and months, each in the languages it has public releases in."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        self.periods = {language: archive_periods(language) for language in LANGUAGES}
+        return sorted(set().union(*self.periods.values()), reverse=True)
+
+    def exists_in(self, item, language):
+        return item in self.periods[language]
+
+    def location(self, item):
+        year, month = item
+        if not month:
+            return reverse("releases:archive_year", args=[f"{year:04d}"])
+        return reverse("releases:archive_month", args=[f"{year:04d}", f"{month:02d}"])
 
 
 class ReleaseSitemap(TranslatedSitemap):
@@ -116,6 +136,7 @@ class CountrySitemap(ShownSitemap):
 SITEMAPS = {
     "pages": StaticSitemap,
     "contacts": ContactsSitemap,
+    "archive": ArchiveSitemap,
     "releases": ReleaseSitemap,
     "officials": OfficialSitemap,
     "tags": TagSitemap,

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, views
+from . import archive, feeds, views
 from .alerts import views as alerts
 from .photos.views import photo_download
 
@@ -18,6 +18,16 @@ urlpatterns = [
         "subscribe/unsubscribe/<str:token>/",
         alerts.UnsubscribeView.as_view(),
         name="alerts_unsubscribe",
+    ),
+    path("archive/", archive.ArchiveIndexView.as_view(), name="archive"),
+    # Four digits and two: anything else is not an address of the archive (404).
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/$", archive.ArchiveYearView.as_view(), name="archive_year"
+    ),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        archive.ArchiveMonthView.as_view(),
+        name="archive_month",
     ),
     path("feeds/rss/", feeds.ReleaseFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.AtomReleaseFeed(), name="feed_atom"),

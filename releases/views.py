@@ -53,6 +53,15 @@ from .models import (
     SlugHistory,
     Tag,
 )
+from .navigation import (
+    BreadcrumbsMixin,
+    breadcrumb_structured_data,
+    crumb,
+    list_crumbs,
+    related_releases,
+    release_crumbs,
+    site_crumbs,
+)
 from .photos.views import content_type_of
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search, snippet
 from .security import client_ip
@@ -237,10 +246,13 @@ class HomeView(TranslationsMixin, TemplateView):
         return context
 
 
-class ReleaseListView(QueryFormMixin, TranslationsMixin, ListView):
+class ReleaseListView(QueryFormMixin, BreadcrumbsMixin, TranslationsMixin, ListView):
     template_name = "releases/release_list.html"
     context_object_name = "releases"
     form_class = ReleaseFilterForm
+
+    def get_breadcrumbs(self):
+        return [*site_crumbs(), crumb(_("Press releases"))]
 
     def get_paginate_by(self, queryset):
         return settings.RELEASES_PER_PAGE  # read per request: tests and settings may change it
@@ -287,6 +299,7 @@ def release_article(request, context, *, cacheable: bool) -> dict:
         parts = {**context, **release_context(release)}
         if not context.get("preview"):
             parts["structured_data"] = structured_data(request, release)
+            parts["breadcrumb_data"] = breadcrumb_structured_data(request, release_crumbs(release))
         return {
             "head": render_to_string("releases/_release_head.html", parts, request),
             "body": render_to_string("releases/_release_article.html", parts, request),
@@ -359,13 +372,16 @@ def not_for_the_public(response):
     return response
 
 
-class SearchView(QueryFormMixin, TranslationsMixin, ListView):
+class SearchView(QueryFormMixin, BreadcrumbsMixin, TranslationsMixin, ListView):
     """Search over the releases public in the page's language."""
 
     template_name = "releases/search.html"
     context_object_name = "results"
     form_class = SearchForm
     paginate_by = 10
+
+    def get_breadcrumbs(self):
+        return [*site_crumbs(), crumb(_("Search"))]
 
     def get_queryset(self):
         query = self.form.query
@@ -391,7 +407,7 @@ class SearchView(QueryFormMixin, TranslationsMixin, ListView):
         return context
 
 
-class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+class ReleaseDetailView(SlugInAnyLanguageMixin, BreadcrumbsMixin, TranslationsMixin, DetailView):
     """A release. Staff also see drafts and scheduled releases here, under a banner."""
 
     template_name = "releases/release_detail.html"
@@ -452,12 +468,17 @@ class ReleaseDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
             return old.release
         return None
 
+    def get_breadcrumbs(self):
+        return release_crumbs(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.shows_article:
             # Staff may see a draft here: only what the public sees is kept.
             public = not kwargs.get("preview")
             context["article"] = release_article(self.request, context, cacheable=public)
+            if public:
+                context["related"] = related_releases(self.object)
         return context
 
 
@@ -489,6 +510,7 @@ class SignedLinkView(TemplateView):
         context = {
             "release": release,
             "preview": True,
+            "breadcrumbs": release_crumbs(release),
             "preview_token": token,
             "translations": [
                 {
@@ -591,9 +613,12 @@ class ParallelView(ReleaseDetailView):
         return context
 
 
-class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+class OfficialDetailView(SlugInAnyLanguageMixin, BreadcrumbsMixin, TranslationsMixin, DetailView):
     template_name = "releases/official_detail.html"
     context_object_name = "official"
+
+    def get_breadcrumbs(self):
+        return [*list_crumbs(), crumb(self.object.name)]
 
     def get_object(self, queryset=None):
         on_record = Official.objects.named_in(Release.objects.published())
@@ -613,9 +638,12 @@ class OfficialDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
         return context
 
 
-class CountryDetailView(TranslationsMixin, DetailView):
+class CountryDetailView(BreadcrumbsMixin, TranslationsMixin, DetailView):
     template_name = "releases/country_detail.html"
     context_object_name = "country"
+
+    def get_breadcrumbs(self):
+        return [*list_crumbs(), crumb(self.object.name)]
 
     def get_object(self, queryset=None):
         return get_object_or_404(Country, code=self.kwargs["code"].upper())
@@ -643,9 +671,12 @@ class CountryDetailView(TranslationsMixin, DetailView):
         return context
 
 
-class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
+class TagDetailView(SlugInAnyLanguageMixin, BreadcrumbsMixin, TranslationsMixin, DetailView):
     template_name = "releases/tag_detail.html"
     context_object_name = "tag"
+
+    def get_breadcrumbs(self):
+        return [*list_crumbs(), crumb(self.object.name)]
 
     def get_object(self, queryset=None):
         return self.find_object(Tag.objects.used_in(Release.objects.published()))
@@ -660,11 +691,14 @@ class TagDetailView(SlugInAnyLanguageMixin, TranslationsMixin, DetailView):
         return context
 
 
-class PhotoDetailView(TranslationsMixin, DetailView):
+class PhotoDetailView(BreadcrumbsMixin, TranslationsMixin, DetailView):
     template_name = "releases/photo_detail.html"
     context_object_name = "photo"
     slug_field = "code"
     slug_url_kwarg = "code"
+
+    def get_breadcrumbs(self):
+        return [*site_crumbs(), crumb(_("Photo %(code)s") % {"code": self.object.code})]
 
     def get_queryset(self):
         return Photo.objects.on_record()
@@ -680,10 +714,13 @@ class PhotoDetailView(TranslationsMixin, DetailView):
         return context
 
 
-class ContactsView(TranslationsMixin, TemplateView):
+class ContactsView(BreadcrumbsMixin, TranslationsMixin, TemplateView):
     """The press office's contacts for journalists, in the language of the page only."""
 
     template_name = "releases/contacts.html"
+
+    def get_breadcrumbs(self):
+        return [*site_crumbs(), crumb(_("Contacts for journalists"))]
 
     @cached_property
     def contacts(self):

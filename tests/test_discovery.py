@@ -342,7 +342,8 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
     add_paragraph(release)
     with translation.override("en"):
         page = client.get(release.get_absolute_url()).content.decode()
-    assert page.count("<script") - page.count('<script src="/static/') == 1
+    # The article and its breadcrumbs, as JSON-LD; nothing broke out of either.
+    assert page.count("<script") - page.count('<script src="/static/') == 2
     data = structured(client, "/en/releases/" + release.slug_en + "/")
     assert data["headline"] == '</script><script>alert("x")</script>'
 

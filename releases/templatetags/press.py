@@ -131,3 +131,11 @@ def filter_fields(form):
         return render()
     language = translation.get_language()
     return page_cache.remember(f"filter-fields:{type(form).__name__}:{language}:{chosen}", render)
+
+
+@register.simple_tag(takes_context=True)
+def page_numbers(context, page, query=""):
+    """The numbered links of a list's ``page`` (``navigation.page_numbers``)."""
+    from releases.navigation import page_numbers
+
+    return page_numbers(page, context["request"].path, query or "")
