@@ -87,9 +87,9 @@ def test_rss_feeds_list_public_releases_in_their_language(client, site, url, lan
         assert item.findtext("dc:language", namespaces=NS) == language
 
 
-def test_rss_items_carry_their_tags_as_categories(client, site):
+def test_rss_items_carry_their_kind_and_tags_as_categories(client, site):
     item = parse(client.get("/en/feeds/rss/")).find("channel/item")
-    assert [c.text for c in item.findall("category")] == ["Defence industry"]
+    assert [c.text for c in item.findall("category")] == ["News", "Defence industry"]
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,8 @@ def test_rss_descriptions_titles_and_categories_render_as_the_plain_text_they_ar
         title = getattr(release, f"title_{lang}")
         assert item.findtext("title") == title.replace("<", "&lt;").replace(">", "&gt;")
         assert rendered_as_html(item.findtext("title")).find(True) is None
-        (category,) = item.findall("category")
+        kind, category = item.findall("category")
+        assert kind.text == {"uk": "Новина", "en": "News"}[lang]
         name = getattr(tag, f"name_{lang}")
         assert category.text == name.replace("<", "&lt;").replace(">", "&gt;")
         assert rendered_as_html(category.text).find(True) is None

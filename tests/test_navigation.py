@@ -652,7 +652,7 @@ FEED_PAGES = {
 @pytest.mark.parametrize("name", sorted(FEED_PAGES))
 def test_lists_and_the_release_page_show_their_feeds_with_names(client, site, name):
     url, subject, base = FEED_PAGES[name]
-    links = soup_of(client.get(url(site))).select("p.feed-links a")
+    links = soup_of(client.get(url(site))).select("p.feed-links a[type]")
     named = {a.get_text(" ", strip=True): a["href"] for a in links}
     assert named == {
         f"RSS feed : {subject}": f"{base}rss/",
@@ -665,7 +665,11 @@ def test_lists_and_the_release_page_show_their_feeds_with_names(client, site, na
 def test_feed_links_speak_ukrainian_on_the_ukrainian_site(client, site):
     links = soup_of(client.get("/releases/")).select("p.feed-links a")
     names = [a.get_text(" ", strip=True) for a in links]
-    assert names == ["RSS-стрічка : Усі пресрелізи", "Atom-стрічка : Усі пресрелізи"]
+    assert names == [
+        "RSS-стрічка : Усі пресрелізи",
+        "Atom-стрічка : Усі пресрелізи",
+        "Сповіщення електронною поштою",
+    ]
 
 
 # Accessibility of the new and changed pages, in both languages ---------------------------------
