@@ -17,6 +17,7 @@ REVIEW_COMMENT = 2_000  # an editor's reasons for sending a release back
 ARCHIVE_REASON = 1_000  # shown on the archived page
 CHANGE_NOTE = 1_000  # the public note of a major update
 PREVIEW_NOTE = 200  # whom a preview link is for
+DOCUMENT_TITLE = 300  # a document's title, also the name of the downloaded file
 
 # Body blocks. One column holds both kinds; a quote is checked against its own limit.
 PARAGRAPH = 10_000  # with its inline markup

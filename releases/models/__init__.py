@@ -3,6 +3,7 @@ from releases.photos.models import Photo, PhotoUpload, Rendition
 
 from .audit import AuditEvent
 from .contacts import PressContacts
+from .documents import Document
 from .people import Country, Official, Position
 from .release import (
     Block,
@@ -20,6 +21,7 @@ __all__ = [
     "Block",
     "ChangeNote",
     "Country",
+    "Document",
     "Official",
     "Photo",
     "PhotoUpload",

@@ -4,6 +4,7 @@ import hashlib
 from collections import defaultdict
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -32,10 +33,11 @@ def complete_in(language: str) -> Q:
     """The one definition of "this release exists in ``language``".
 
     Its title and lead, and the text of every paragraph and quote of its body, are
-    written in that language; every photo it shows is described (alt text) and every
-    official it names or quotes is named in it.
+    written in that language; every photo it shows is described (alt text), every
+    official it names or quotes is named in it, and every document it carries is titled
+    in it (the list of documents is part of the page, like a caption).
 
-    Evaluating it costs four correlated subqueries per release, so pages never do: each
+    Evaluating it costs five correlated subqueries per release, so pages never do: each
     release stores the result in ``complete_<language>``, kept by
     ``ReleaseQuerySet.refresh_completeness()`` whenever something it reads changes. The
     condition joins no table, so that an UPDATE can evaluate it.
@@ -55,6 +57,12 @@ def complete_in(language: str) -> Q:
     unnamed_official = Release.officials.through.objects.filter(release=OuterRef("pk")).exclude(
         _filled(f"official__name_{language}")
     )
+    # Defined after the release, in models/documents.py: named, not imported back.
+    untitled_document = (
+        apps.get_model("releases", "Document")
+        .objects.filter(release=OuterRef("pk"))
+        .exclude(_filled(f"title_{language}"))
+    )
     return (
         _filled(f"title_{language}")
         & _filled(f"lead_{language}")
@@ -63,6 +71,7 @@ def complete_in(language: str) -> Q:
         & ~Exists(photo_without_alt)
         & ~Exists(unnamed_quoted)
         & ~Exists(unnamed_official)
+        & ~Exists(untitled_document)
     )
 
 

@@ -1,0 +1,45 @@
+"""A release's documents on its change form: titles in both languages side by side, the
+file through the gate, in the order readers see them."""
+
+from adminsortable2.admin import SortableInlineAdminMixin
+from modeltranslation.admin import TranslationTabularInline
+
+from releases.documents.forms import DocumentForm
+from releases.models import Document
+
+from .common import LANGUAGES, translation_targets
+
+
+class DocumentInline(SortableInlineAdminMixin, TranslationTabularInline):
+    """Drag to reorder. Who may change the release may change its documents: the release
+    admin lets this form be posted only by them (``workflow.may_edit``)."""
+
+    model = Document
+    form = DocumentForm
+    extra = 0
+    fields = [*(f"title_{lang}" for lang in LANGUAGES), "file", "kind", "size"]
+    readonly_fields = ["kind", "size"]
+    template = "adminsortable2/edit_inline/tabular-django-5.2.html"
+    show_change_link = False
+    view_on_site = False
+
+
+class TranslationDocumentInline(TranslationTabularInline):
+    """What a translator sees of the documents: the titles of the languages they translate
+    into, next to the original's, read-only; the files are not theirs to change."""
+
+    model = Document
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = DocumentInline.fields
+    show_change_link = False
+    view_on_site = False
+    def get_readonly_fields(self, request, obj=None):
+        targets = translation_targets(obj)
+        return ["file", "kind", "size"] + [
+            f"title_{lang}" for lang in LANGUAGES if lang not in targets
+        ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
