@@ -1,0 +1,222 @@
+"""A release's documents: the gate (type by content, hostile files, metadata removed), the
+admin's field, who may download one and how it is sent, and how pages list them."""
+
+import io
+import zipfile
+from urllib.parse import quote
+
+import pikepdf
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from releases.documents.gate import CFB_SIGNATURE, NEUTRAL_PARTS, prepare_document
+from releases.documents.views import SANDBOX
+from releases.models import Document, PreviewLink, Release
+
+from . import documents
+from .factories import add_paragraph, make_document, make_release, written_by
+from .helpers import change_url, client_for, form_data, management, soup_of
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+def refusal(data, name="file.pdf", language="en") -> str:
+    """The gate's refusal of ``data``, in ``language``."""
+    with translation.override(language), pytest.raises(ValidationError) as error:
+        prepare_document(name, data)
+    return " ".join(error.value.messages)
+
+
+# The gate: type by content ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (documents.pdf(), "pdf"),
+        (documents.ooxml("docx"), "docx"),
+        (documents.ooxml("xlsx"), "xlsx"),
+    ],
+)
+def test_pdf_docx_and_xlsx_are_known_by_their_content_whatever_their_name(data, kind):
+    assert prepare_document("scan.jpg", data).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("report.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200 + b"This program", "not a PDF, DOCX"),
+        ("report.pdf", b"<!doctype html><script>alert(1)</script>", "not a PDF, DOCX"),
+        ("report.docx", b"#!/bin/sh\nrm -rf /\n", "not a PDF, DOCX"),
+        ("report.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>", "damaged"),
+        ("report.pdf", documents.pdf()[:300], "damaged"),
+        ("report.pdf", documents.pdf(pages=0), "no pages"),
+        ("notes.docx", documents.zip_of({"notes.txt": b"just a zip"}), "not a PDF, DOCX"),
+        ("notes.docx", documents.ooxml("docx")[:200], "damaged"),
+        ("old.doc", CFB_SIGNATURE + b"\x00" * 512, "password or saved in an old Office"),
+        ("empty.pdf", b"", "empty"),
+    ],
+    ids=[
+        "renamed-exe",
+        "html-named-pdf",
+        "script-named-docx",
+        "html-behind-a-pdf-header",
+        "truncated-pdf",
+        "pdf-without-pages",
+        "zip-that-is-no-office-document",
+        "truncated-docx",
+        "encrypted-ooxml-or-old-office",
+        "empty",
+    ],
+)
+def test_a_file_that_is_not_a_clean_document_is_refused_naming_it_and_why(name, data, reason):
+    message = refusal(data, name)
+    assert message.startswith(f"“{name}” cannot be used:")
+    assert reason in message
+
+
+def test_the_refusal_speaks_the_editors_language():
+    message = refusal(b"<html></html>", "звіт.pdf", language="uk")
+    assert message == "Файл «звіт.pdf» не можна використати: це не документ PDF, DOCX чи XLSX."
+
+
+@pytest.mark.parametrize(
+    "encryption",
+    [
+        pikepdf.Encryption(owner="owner", user="reader"),
+        # Opens without a password, yet is encrypted and restricted.
+        pikepdf.Encryption(owner="owner", user="", allow=pikepdf.Permissions(extract=False)),
+    ],
+    ids=["password", "owner-password-only"],
+)
+def test_an_encrypted_pdf_is_refused(encryption):
+    assert "password" in refusal(documents.pdf(encryption=encryption))
+
+
+@pytest.mark.parametrize(
+    ("kind", "main_type", "extra"),
+    [
+        ("docx", documents.WORD_MACROS, {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+        ("docx", documents.WORD_MACROS, {}),
+        ("xlsx", documents.EXCEL_MACROS, {}),
+        ("docx", None, {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+        ("xlsx", None, {"xl/activeX/activeX1.xml": b"<ax/>"}),
+    ],
+    ids=["docm", "docm-content-type", "xlsm", "vba-project-in-a-docx", "activex-in-an-xlsx"],
+)
+def test_office_documents_with_macros_or_controls_are_refused(kind, main_type, extra):
+    data = documents.ooxml(kind, main_type=main_type, extra=extra)
+    assert "macros" in refusal(data, f"budget.{kind}")
+
+
+def test_a_package_that_declares_a_word_template_is_not_a_document():
+    data = documents.ooxml(main_type="application/vnd.openxmlformats-officedocument"
+                           ".wordprocessingml.template.main+xml")
+    assert "not a PDF, DOCX" in refusal(data, "letter.docx")
+
+
+def test_a_package_whose_main_part_is_missing_is_refused():
+    data = documents.ooxml(skip=("word/document.xml",))
+    assert "damaged" in refusal(data, "letter.docx")
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["../../etc/cron.d/evil", "/etc/passwd", "word/../../evil.xml", "C:/evil.xml", "word\\evil.xml"],
+)
+def test_a_package_with_a_name_that_leaves_it_is_refused(part):
+    data = documents.ooxml(extra={part: b"x"})
+    assert "unsafe or repeated names" in refusal(data, "letter.docx")
+
+
+def test_a_zip_bomb_is_refused_by_its_directory_before_anything_is_unpacked(settings):
+    # 150 MB of zeros packed into about 150 KB: far past the ratio allowed.
+    data = documents.ooxml(extra={"word/media/bomb.bin": bytes(150 * MB)})
+    assert len(data) < MB
+    assert "zip bomb" in refusal(data, "letter.docx")
+
+
+def test_a_package_that_unpacks_past_the_total_limit_is_refused(settings):
+    settings.DOCUMENT_MAX_UNCOMPRESSED_BYTES = 100_000
+    settings.DOCUMENT_MAX_COMPRESSION_RATIO = 10**9
+    data = documents.ooxml(extra={"word/media/big.bin": bytes(200_000)})
+    assert "zip bomb" in refusal(data, "letter.docx")
+
+
+def test_a_package_of_too_many_files_is_refused(settings):
+    settings.DOCUMENT_MAX_ZIP_ENTRIES = 50
+    data = documents.ooxml(extra={f"word/media/{n}.xml": b"<x/>" for n in range(60)})
+    assert "holds 6" in refusal(data, "letter.docx")
+
+
+def test_a_part_whose_declared_size_lies_is_refused_not_unpacked_past_it():
+    data = bytearray(documents.ooxml(extra={"word/media/a.bin": bytes(4000)}))
+    # Its entry in the central directory (the last mention of its name) says 40 bytes.
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"word/media/a.bin"))
+    data[entry + 24 : entry + 28] = (40).to_bytes(4, "little")
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        assert archive.getinfo("word/media/a.bin").file_size == 40
+    assert "damaged" in refusal(bytes(data), "letter.docx")
+
+
+def test_a_package_with_a_password_protected_part_is_refused():
+    data = bytearray(documents.ooxml())
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 8] |= 0x1  # the central directory's "encrypted" flag of the first part
+    assert "password" in refusal(bytes(data), "letter.docx")
+
+
+def test_a_size_over_the_limit_is_refused_before_the_file_is_read(settings):
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 1000
+    assert "larger than 1000" in refusal(documents.pdf() + bytes(2000))
+
+
+# The gate: polyglots and metadata ------------------------------------------------------------
+
+
+def test_a_pdf_with_a_zip_appended_is_stored_as_the_pdf_alone():
+    polyglot = documents.pdf() + documents.ooxml("docx")
+    assert zipfile.is_zipfile(io.BytesIO(polyglot))
+    prepared = prepare_document("both.pdf", polyglot)
+    assert prepared.kind == "pdf"
+    assert not zipfile.is_zipfile(io.BytesIO(prepared.content))
+    assert b"word/document.xml" not in prepared.content
+
+
+def test_a_pdf_loses_its_information_dictionary_and_every_xmp_stream():
+    original = documents.pdf()
+    assert documents.AUTHOR.encode() in original
+    cleaned = prepare_document("a.pdf", original).content
+    assert documents.AUTHOR.encode() not in cleaned
+    assert b"SecretWriter" not in cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as reopened:
+        assert "/Info" not in reopened.trailer or not dict(reopened.docinfo)
+        assert "/Metadata" not in reopened.Root
+        assert "/Metadata" not in reopened.pages[0].obj
+        with reopened.open_metadata() as xmp:
+            assert "dc:creator" not in xmp
+        assert len(reopened.pages) == 1
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_an_office_document_loses_its_properties_and_keeps_every_other_part_byte_for_byte(kind):
+    original = documents.ooxml(kind)
+    prepared = prepare_document(f"a.{kind}", original)
+    before, after = documents.parts_of(original), documents.parts_of(prepared.content)
+    assert list(after) == list(before)
+    for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+        assert after[name] == NEUTRAL_PARTS[name]
+        assert documents.AUTHOR.encode() not in after[name]
+        assert documents.COMPANY.encode() not in after[name]
+    for name in set(before) - set(NEUTRAL_PARTS):
+        assert after[name] == before[name], name
+    assert documents.AUTHOR.encode() not in prepared.content
+    with zipfile.ZipFile(io.BytesIO(prepared.content)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.comment == b""
+    # The cleaned package passes the gate again, unchanged.
+    assert prepare_document(f"a.{kind}", prepared.content).content == prepared.content
