@@ -220,3 +220,163 @@ def test_an_office_document_loses_its_properties_and_keeps_every_other_part_byte
         assert archive.comment == b""
     # The cleaned package passes the gate again, unchanged.
     assert prepare_document(f"a.{kind}", prepared.content).content == prepared.content
+
+
+# The admin: the file through the gate at its field -------------------------------------------
+
+
+def with_document(data, upload, **fields):
+    """The release form's data with one new document ``upload`` (titles in ``fields``)."""
+    values = {"title_uk": "Комюніке", "title_en": "Communiqué", "position": "1", **fields}
+    return {
+        **data,
+        **management("documents", total=1),
+        **{f"documents-0-{name}": value for name, value in values.items()},
+        "documents-0-file": upload,
+    }
+
+
+def test_a_document_uploaded_on_the_release_form_is_stored_cleaned_under_a_random_name(editor):
+    release = written_by(None)
+    data = with_document(
+        form_data(editor, change_url(release)),
+        SimpleUploadedFile("Меморандум Іваненка.pdf", documents.pdf(), "application/pdf"),
+    )
+    response = editor.post(change_url(release), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    document = release.documents.get()
+    assert (document.kind, document.title_uk, document.title_en) == ("pdf", "Комюніке", "Communiqué")
+    name = document.file.name
+    assert name.startswith("documents/") and name.endswith(".pdf")
+    assert len(name) == len("documents/") + 32 + len(".pdf")
+    assert "memorand" not in name.lower() and "Меморандум" not in name
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    assert document.size == len(content)
+    assert documents.AUTHOR.encode() not in content
+    with pikepdf.open(io.BytesIO(content)) as reopened:
+        assert "/Metadata" not in reopened.Root
+
+
+def test_a_bad_file_is_refused_at_its_field_and_the_rest_of_the_form_stays(editor):
+    release = written_by(None)
+    data = with_document(
+        form_data(editor, change_url(release), title_uk="Нова назва, ще не збережена"),
+        SimpleUploadedFile("invoice.pdf", b"<html><script>alert(1)</script>", "application/pdf"),
+        title_en="Typed title",
+    )
+    with translation.override("en"):
+        response = editor.post("/en" + change_url(release), data)
+    assert response.status_code == 200
+    soup = soup_of(response)
+    row = soup.find(id="documents-0")
+    errors = row.find(class_="field-file").find(class_="errorlist").get_text(" ", strip=True)
+    assert errors == "“invoice.pdf” cannot be used: it is not a PDF, DOCX or XLSX document."
+    assert soup.find(attrs={"name": "title_uk"}).get_text().strip() == "Нова назва, ще не збережена"
+    assert row.find("input", attrs={"name": "documents-0-title_en"})["value"] == "Typed title"
+    assert not Document.objects.exists()
+    release.refresh_from_db()
+    assert release.title_uk != "Нова назва, ще не збережена"
+
+
+def test_the_refusal_at_the_field_is_in_ukrainian_on_the_ukrainian_admin(editor):
+    release = written_by(None)
+    data = with_document(
+        form_data(editor, change_url(release)),
+        SimpleUploadedFile("macro.docx", documents.ooxml(main_type=documents.WORD_MACROS)),
+    )
+    response = editor.post(change_url(release), data)
+    row = soup_of(response).find(id="documents-0")
+    errors = row.find(class_="field-file").find(class_="errorlist").get_text(" ", strip=True)
+    assert errors.startswith("Файл «macro.docx» не можна використати: ")
+    assert "макрос" in errors
+
+
+def test_a_file_over_the_limit_is_cut_while_it_is_read_and_refused_at_its_field(
+    editor, settings
+):
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 100_000
+    release = written_by(None)
+    data = with_document(
+        form_data(editor, change_url(release)),
+        SimpleUploadedFile("huge.pdf", documents.pdf() + bytes(3 * MB), "application/pdf"),
+    )
+    with translation.override("en"):
+        response = editor.post("/en" + change_url(release), data)
+    assert response.status_code == 200
+    formset = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "documents"
+    ).formset
+    # Django kept no more of it than it takes to know it is too large.
+    assert formset.forms[0].files["documents-0-file"].size == 100_001
+    assert formset.forms[0].errors["file"] == [
+        "“huge.pdf” cannot be used: the file is larger than 97.7\xa0KB."
+    ]
+    assert not Document.objects.exists()
+
+
+def test_a_document_needs_a_title_in_a_language(editor):
+    release = written_by(None)
+    data = with_document(
+        form_data(editor, change_url(release)),
+        SimpleUploadedFile("a.pdf", documents.pdf()),
+        title_uk="",
+        title_en="",
+    )
+    response = editor.post(change_url(release), data)
+    assert response.status_code == 200
+    assert not Document.objects.exists()
+
+
+def test_replacing_and_deleting_a_document_deletes_its_files(editor, django_capture_on_commit_callbacks):
+    release = written_by(None)
+    document = make_document(release, documents.pdf())
+    storage, first = document.file.storage, document.file.name
+    data = form_data(editor, change_url(release))
+    data["documents-0-file"] = SimpleUploadedFile("b.docx", documents.ooxml())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(change_url(release), data).status_code == 302
+    document.refresh_from_db()
+    assert document.kind == "docx" and document.file.name != first
+    assert not storage.exists(first) and storage.exists(document.file.name)
+    data = form_data(editor, change_url(release))
+    data["documents-0-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(change_url(release), data).status_code == 302
+    assert not Document.objects.exists()
+    assert not storage.exists(document.file.name)
+
+
+def test_a_press_officer_adds_documents_to_their_own_draft_only(press_officer, press_officer_user):
+    own = written_by(press_officer_user)
+    data = with_document(
+        form_data(press_officer, change_url(own)), SimpleUploadedFile("a.pdf", documents.pdf())
+    )
+    assert press_officer.post(change_url(own), data).status_code == 302
+    assert own.documents.count() == 1
+    others = written_by(None)
+    response = press_officer.get(change_url(others))
+    assert soup_of(response).find("input", attrs={"type": "file"}) is None
+    forged = with_document(
+        {**data, "title_uk": others.title_uk}, SimpleUploadedFile("b.pdf", documents.pdf())
+    )
+    assert press_officer.post(change_url(others), forged).status_code == 403
+    assert not others.documents.exists()
+
+
+def test_a_translator_changes_only_the_title_in_the_language_they_translate_into(translator):
+    release = written_by(None)
+    document = make_document(release, documents.pdf(), title_en="")
+    stored = document.file.name
+    data = form_data(translator, change_url(release))
+    assert "documents-0-title_uk" not in data
+    assert "documents-0-file" not in data
+    data["documents-0-title_en"] = "Joint communiqué"
+    data["documents-0-title_uk"] = "Підмінена назва"
+    data["documents-0-DELETE"] = "on"
+    data["documents-0-file"] = SimpleUploadedFile("x.docx", documents.ooxml())
+    assert translator.post(change_url(release), data).status_code == 302
+    document.refresh_from_db()
+    assert document.title_en == "Joint communiqué"
+    assert document.title_uk == "Комюніке"
+    assert document.file.name == stored
