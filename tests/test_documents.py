@@ -380,3 +380,241 @@ def test_a_translator_changes_only_the_title_in_the_language_they_translate_into
     assert document.title_en == "Joint communiqué"
     assert document.title_uk == "Комюніке"
     assert document.file.name == stored
+
+
+# Downloads: who may have a document, and how it is sent --------------------------------------
+
+
+def url_in(obj, language):
+    with translation.override(language):
+        return obj.get_absolute_url()
+
+
+@pytest.fixture
+def published():
+    release = make_release()
+    add_paragraph(release)
+    return release
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("uk", "Спільне комюніке: Україна/Норвегія", "Спільне комюніке Україна Норвегія.pdf"),
+        ("en", 'Joint "communiqué"\u202e.exe', "Joint communiqué .exe.pdf"),
+    ],
+)
+def test_a_public_document_is_an_attachment_named_after_its_title_never_run(
+    client, published, language, title, expected
+):
+    document = make_document(published, documents.pdf(), **{f"title_{language}": title})
+    response = client.get(url_in(document, language))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote(expected)}"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == SANDBOX == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "public, no-cache"
+    with document.file.open("rb") as stored:
+        assert b"".join(response.streaming_content) == stored.read()
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (documents.ooxml("docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (documents.ooxml("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_an_office_document_goes_out_with_its_own_type(client, published, data, content_type):
+    document = make_document(published, data)
+    response = client.get(url_in(document, "en"))
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].endswith(f".{document.kind}")
+
+
+def test_a_document_of_a_draft_is_a_404_for_readers_and_for_its_media_address(client):
+    draft = written_by(None)
+    document = make_document(draft, documents.pdf())
+    for language in ("uk", "en"):
+        assert client.get(url_in(document, language)).status_code == 404
+    assert client.get(f"/documents/{document.pk + 1000}/").status_code == 404
+
+
+def test_a_document_of_a_release_without_that_language_is_a_404_in_it(client):
+    release = make_release(languages=("uk",))
+    add_paragraph(release, en="")
+    document = make_document(release, documents.pdf(), title_en="")
+    assert client.get(url_in(document, "uk")).status_code == 200
+    assert client.get(url_in(document, "en")).status_code == 404
+
+
+def test_a_document_of_a_release_public_at_a_later_time_is_a_404_until_then(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    release = make_release(
+        status=Release.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=2)
+    )
+    document = make_document(release, documents.pdf())
+    assert client.get(url_in(document, "en")).status_code == 404
+
+
+def test_an_archived_release_that_redirects_keeps_its_documents_to_itself(client, published):
+    document = make_document(published, documents.pdf())
+    published.status, published.archive_mode = Release.Status.ARCHIVED, "notice"
+    published.save()
+    assert client.get(url_in(document, "en")).status_code == 200
+    published.archive_mode = "redirect"
+    published.save()
+    assert client.get(url_in(document, "en")).status_code == 404
+
+
+def test_staff_and_preview_link_holders_download_a_drafts_document_kept_by_no_cache(
+    client, translator
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    draft = written_by(None)
+    document = make_document(draft, documents.pdf())
+    response = translator.get(url_in(document, "en"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    link = PreviewLink.objects.create(release=draft, expires_at=timezone.now() + timedelta(days=1))
+    url = f"{url_in(document, 'uk')}?preview={link.token}"
+    assert client.get(url).status_code == 200
+    other = PreviewLink.objects.create(
+        release=written_by(None), expires_at=timezone.now() + timedelta(days=1)
+    )
+    assert client.get(f"{url_in(document, 'uk')}?preview={other.token}").status_code == 404
+    link.revoked_at = timezone.now()
+    link.save()
+    assert client.get(url).status_code == 404
+
+
+def test_behind_nginx_the_file_is_handed_over_with_the_same_headers(client, published, settings):
+    settings.MEDIA_ACCEL_REDIRECT = True
+    document = make_document(published, documents.pdf(), title_en="Memo")
+    response = client.get(url_in(document, "en"))
+    assert response["X-Accel-Redirect"] == f"/protected-media/{document.file.name}"
+    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''Memo.pdf"
+    assert response["Content-Security-Policy"] == SANDBOX
+    assert response.content == b""
+
+
+# Pages: the list of documents in each language ------------------------------------------------
+
+
+def listed(soup):
+    section = soup.find("section", class_="documents")
+    return [
+        (item.a["href"], item.a.get_text(" ", strip=True), item.find(class_="documents__about").get_text())
+        for item in section.find_all("li")
+    ]
+
+
+def test_the_release_page_lists_its_documents_in_order_with_type_and_size(page, published):
+    later = make_document(
+        published, documents.ooxml("xlsx"), title_uk="Таблиця", title_en="Table", position=2
+    )
+    first = make_document(published, documents.pdf(), position=1)
+    # Sizes as a reader of each language writes them.
+    Document.objects.filter(pk=first.pk).update(size=1_258_291)
+    Document.objects.filter(pk=later.pk).update(size=2_150)
+    _r, soup = page(url_in(published, "uk"))
+    assert listed(soup) == [
+        (f"/documents/{first.pk}/", "Комюніке", "PDF, 1,2 МБ"),
+        (f"/documents/{later.pk}/", "Таблиця", "XLSX, 2,1 КБ"),
+    ]
+    assert soup.find("section", class_="documents").h2.get_text() == "Документи"
+    _r, soup = page(url_in(published, "en"))
+    assert listed(soup) == [
+        (f"/en/documents/{first.pk}/", "Communiqué", "PDF, 1.2 MB"),
+        (f"/en/documents/{later.pk}/", "Table", "XLSX, 2.1 KB"),
+    ]
+    assert soup.find("section", class_="documents").h2.get_text() == "Documents"
+
+
+def test_the_parallel_page_lists_the_documents_in_each_columns_language(page, published):
+    document = make_document(published, documents.pdf())
+    _r, soup = page(published.get_parallel_url())
+    columns = soup.find_all("section", class_="documents")
+    assert [c.find_parent(lang=True)["lang"] for c in columns] == ["uk", "en"]
+    assert [c.a["href"] for c in columns] == [
+        f"/documents/{document.pk}/",
+        f"/en/documents/{document.pk}/",
+    ]
+    assert [c.a.get_text() for c in columns] == ["Комюніке", "Communiqué"]
+    assert len({c.h2["id"] for c in columns}) == 2
+
+
+def test_a_release_without_documents_shows_no_list(page, published):
+    _r, soup = page(url_in(published, "en"))
+    assert soup.find("section", class_="documents") is None
+
+
+def test_a_release_is_public_in_a_language_only_once_its_documents_are_titled_in_it(
+    client, published
+):
+    document = make_document(published, documents.pdf(), title_en="")
+    published.refresh_from_db()
+    assert (published.complete_uk, published.complete_en) == (True, False)
+    assert client.get(url_in(published, "en")).status_code != 200 or (
+        "documents" not in client.get(url_in(published, "en")).content.decode()
+    )
+    document.title_en = "Communiqué"
+    document.save()
+    published.refresh_from_db()
+    assert published.complete_en
+    document.delete()
+    published.refresh_from_db()
+    assert published.complete_en
+    assert Release.objects.public("en").filter(pk=published.pk).exists()
+
+
+def test_a_staff_preview_shows_an_untitled_document_in_the_other_language_marked_as_such(
+    translator,
+):
+    draft = written_by(None)
+    make_document(draft, documents.pdf(), title_en="")
+    soup = soup_of(translator.get(url_in(draft, "en")))
+    link = soup.find("section", class_="documents").a
+    assert link.span["lang"] == "uk"
+    assert link.get_text() == "Комюніке"
+
+
+def test_a_change_to_a_document_renews_the_cached_page(client, published):
+    document = make_document(published, documents.pdf())
+    url = url_in(published, "en")
+    assert "Communiqué" in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    document.title_en = "Joint statement"
+    document.save()
+    assert "Joint statement" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("view", ["get_absolute_url", "get_parallel_url"])
+def test_a_release_page_costs_the_same_queries_with_one_document_or_twenty(client, view):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from releases import page_cache
+
+    def queries(release):
+        with translation.override("en"):
+            url = getattr(release, view)()
+        page_cache.current_generation()
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    small, large = make_release(), make_release()
+    for release in (small, large):
+        add_paragraph(release)
+    make_document(small, documents.pdf())
+    for position in range(20):
+        make_document(large, documents.pdf(metadata=False), position=position)
+    assert queries(small) == queries(large) <= 9

@@ -30,5 +30,5 @@ def file_size(size):
     if size < 1024:
         return _("%(size)s B") % {"size": size}
     if size < 1024 * 1024:
-        return _("%(size)s KB") % {"size": number_format(size / 1024, 1)}
-    return _("%(size)s MB") % {"size": number_format(size / (1024 * 1024), 1)}
+        return _("%(size)s KB") % {"size": number_format(round(size / 1024, 1), 1)}
+    return _("%(size)s MB") % {"size": number_format(round(size / (1024 * 1024), 1), 1)}
