@@ -3,8 +3,9 @@
 Sign-ins, failed sign-ins and lockouts come from Django's and django-axes' signals;
 workflow steps from ``releases.workflow.apply`` (written when the release is saved, so a
 refused form leaves no trace); two-step sign-in from ``releases.accounts``. Field-by-field
-changes of accounts, groups, permissions, photo files and releases' documents are kept by django-auditlog
-(registered below). Administrators read both in the admin (``releases/admin/audit.py``).
+changes of accounts, groups, permissions, photo files and releases' documents are kept by
+django-auditlog (registered below). Administrators read both in the admin
+(``releases/admin/audit.py``).
 """
 
 from contextvars import ContextVar

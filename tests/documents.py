@@ -76,7 +76,9 @@ def pdf(*, pages=1, metadata=True, encryption=None) -> bytes:
 
 def content_types(*overrides) -> bytes:
     """A ``[Content_Types].xml`` with ``overrides`` as (part name, content type) pairs."""
-    rows = "".join(f'<Override PartName="/{part}" ContentType="{kind}"/>' for part, kind in overrides)
+    rows = "".join(
+        f'<Override PartName="/{part}" ContentType="{kind}"/>' for part, kind in overrides
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -87,18 +89,21 @@ def content_types(*overrides) -> bytes:
     ).encode()
 
 
-def ooxml(kind="docx", *, main_type=None, extra=None, skip=(), metadata=True) -> bytes:
+def ooxml(
+    kind="docx", *, main_type=None, extra=None, skip=(), metadata=True, core_name=None
+) -> bytes:
     """A minimal but real DOCX or XLSX package, with an author, a company and a custom
     property in its ``docProps`` unless ``metadata`` is False; ``extra`` parts are added
-    as they are (name → bytes), ``skip`` names parts to leave out."""
+    as they are (name → bytes), ``skip`` names parts to leave out; ``core_name`` stores
+    the core properties under another name than Word's own."""
     main, default_type = MAIN_PARTS[kind]
     declared = [(main, main_type or default_type)]
     parts = {main: BODIES[main]}
     if metadata:
-        parts.update({"docProps/core.xml": CORE, "docProps/app.xml": APP})
-        parts["docProps/custom.xml"] = CUSTOM
+        core = core_name or "docProps/core.xml"
+        parts.update({core: CORE, "docProps/app.xml": APP, "docProps/custom.xml": CUSTOM})
         declared += [
-            ("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+            (core, "application/vnd.openxmlformats-package.core-properties+xml"),
             (
                 "docProps/app.xml",
                 "application/vnd.openxmlformats-officedocument.extended-properties+xml",

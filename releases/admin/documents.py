@@ -35,6 +35,7 @@ class TranslationDocumentInline(TranslationTabularInline):
     fields = DocumentInline.fields
     show_change_link = False
     view_on_site = False
+
     def get_readonly_fields(self, request, obj=None):
         targets = translation_targets(obj)
         return ["file", "kind", "size"] + [

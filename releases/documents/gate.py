@@ -54,9 +54,11 @@ CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-type
 # [Content_Types].xml lists a few dozen parts; a larger one is not an office document.
 CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 
-# The metadata parts of an OOXML package, rewritten with nothing in them.
-NEUTRAL_PARTS = {
-    "docProps/core.xml": (
+# The metadata parts of an OOXML package, by the content type [Content_Types].xml gives
+# them (whatever they are called), and what each is rewritten to: the part with nothing in it.
+PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006"
+NEUTRAL_PROPERTIES = {
+    "application/vnd.openxmlformats-package.core-properties+xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         b"<cp:coreProperties"
         b' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
@@ -65,17 +67,15 @@ NEUTRAL_PARTS = {
         b' xmlns:dcmitype="http://purl.org/dc/dcmitype/"'
         b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
     ),
-    "docProps/app.xml": (
+    "application/vnd.openxmlformats-officedocument.extended-properties+xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-        b"<Properties"
-        b' xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+        b'<Properties xmlns="' + PROPERTIES_NS.encode() + b'/extended-properties"'
+        b' xmlns:vt="' + PROPERTIES_NS.encode() + b'/docPropsVTypes"/>'
     ),
-    "docProps/custom.xml": (
+    "application/vnd.openxmlformats-officedocument.custom-properties+xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-        b"<Properties"
-        b' xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
-        b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+        b'<Properties xmlns="' + PROPERTIES_NS.encode() + b'/custom-properties"'
+        b' xmlns:vt="' + PROPERTIES_NS.encode() + b'/docPropsVTypes"/>'
     ),
 }
 # Every part of a cleaned package carries this time: not when its author last saved it.
@@ -217,9 +217,9 @@ def read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> b
     return content
 
 
-def ooxml_kind(name: str, archive, entries) -> str:
-    """The kind the package declares for its main part, once nothing in it is code."""
-    by_name = {entry.filename: entry for entry in entries}
+def read_content_types(name: str, archive, by_name) -> list[tuple[str, str]]:
+    """(part name, content type) of each part [Content_Types].xml names, and (extension,
+    content type) of its defaults."""
     if CONTENT_TYPES_PART not in by_name:
         refuse(name, _("it is not a PDF, DOCX or XLSX document."))
     try:
@@ -228,18 +228,26 @@ def ooxml_kind(name: str, archive, entries) -> str:
         )
     except ElementTree.ParseError:
         refuse(name, _("the file is damaged or incomplete."))
-    declared = {
-        element.get("ContentType", ""): element.get("PartName", "")
+    return [
+        (element.get("PartName") or element.get("Extension") or "", element.get("ContentType", ""))
         for element in root
         if element.tag in (f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default")
-    }
-    if any(CODE_CONTENT_TYPE.search(content_type) for content_type in declared):
+    ]
+
+
+def part_in_archive(part_name: str) -> str:
+    return posixpath.normpath(part_name).lstrip("/")
+
+
+def ooxml_kind(name: str, declared, by_name) -> str:
+    """The kind the package declares for its main part, once nothing in it is code."""
+    if any(CODE_CONTENT_TYPE.search(content_type) for _part, content_type in declared):
         refuse(name, _("it contains macros or ActiveX controls. Save it as DOCX or XLSX."))
-    kinds = {OOXML_MAIN_PARTS[t]: part for t, part in declared.items() if t in OOXML_MAIN_PARTS}
-    if len(kinds) != 1:
+    mains = [(OOXML_MAIN_PARTS[t], part) for part, t in declared if t in OOXML_MAIN_PARTS]
+    if len(mains) != 1:
         refuse(name, _("it is not a PDF, DOCX or XLSX document."))
-    ((kind, part_name),) = kinds.items()
-    if posixpath.normpath(part_name).lstrip("/") not in by_name:
+    ((kind, part_name),) = mains
+    if part_in_archive(part_name) not in by_name:
         refuse(name, _("the file is damaged or incomplete."))
     return kind
 
@@ -251,8 +259,9 @@ def clean_ooxml(name: str, data: bytes) -> PreparedDocument:
     python-docx and openpyxl load the whole document into their own model and save what
     they understand of it, losing what they do not (and running far slower on a large
     workbook). The metadata lives in three known parts, so the package is copied part by
-    part with ``zipfile``: those three are replaced by empty, valid ones, and every other
-    part keeps its bytes. The zip's own comments, extra fields and times go as well.
+    part with ``zipfile``: those three (known by their declared content types, whatever
+    their names) are replaced by empty, valid ones, and every other part keeps its bytes.
+    The zip's own comments, extra fields and times go as well.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -260,20 +269,36 @@ def clean_ooxml(name: str, data: bytes) -> PreparedDocument:
         refuse(name, _("the file is damaged or incomplete."))
     with archive:
         entries = check_archive(name, archive)
-        kind = ooxml_kind(name, archive, entries)
+        by_name = {entry.filename: entry for entry in entries}
+        declared = read_content_types(name, archive, by_name)
+        kind = ooxml_kind(name, declared, by_name)
+        neutral = {
+            part_in_archive(part): NEUTRAL_PROPERTIES[content_type]
+            for part, content_type in declared
+            if content_type in NEUTRAL_PROPERTIES
+        }
         output = io.BytesIO()
         try:
             with zipfile.ZipFile(output, "w") as cleaned:
                 for entry in entries:
                     if entry.is_dir():
                         continue
-                    content = NEUTRAL_PARTS.get(entry.filename)
+                    content = neutral.get(entry.filename)
                     if content is None:
-                        content = read_part(archive, entry, settings.DOCUMENT_MAX_UNCOMPRESSED_BYTES)
+                        content = read_part(
+                            archive, entry, settings.DOCUMENT_MAX_UNCOMPRESSED_BYTES
+                        )
                     info = zipfile.ZipInfo(entry.filename, date_time=NEUTRAL_ZIP_TIME)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     cleaned.writestr(info, content)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+        ):
             # A bad checksum, a size that lied, an unknown compression or a password.
             refuse(name, _("the file is damaged or incomplete."))
     return PreparedDocument(output.getvalue(), kind)

@@ -33,9 +33,7 @@ NAME_LENGTH = 120
 def download_name(document, language) -> str:
     """``<title in language>.<kind>``: one line, no path, no quotes, 120 characters at most."""
     title, _other = document.shown_title(language)
-    title = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " " for ch in title
-    )
+    title = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in title)
     title = " ".join(UNSAFE_IN_NAME.sub(" ", title).split()).strip(". ")[:NAME_LENGTH].strip()
     return f"{title or 'document'}.{document.kind}"
 
