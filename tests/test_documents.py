@@ -650,3 +650,14 @@ def test_a_release_page_costs_the_same_queries_with_one_document_or_twenty(clien
     for position in range(20):
         make_document(large, documents.pdf(metadata=False), position=position)
     assert queries(small) == queries(large) <= 9
+
+
+def test_a_release_form_posted_without_its_documents_part_leaves_them_as_they_are(editor):
+    release = written_by(None)
+    document = make_document(release, documents.pdf())
+    data = form_data(editor, change_url(release), title_uk="Інша назва")
+    data = {name: value for name, value in data.items() if not name.startswith("documents-")}
+    assert editor.post(change_url(release), data).status_code == 302
+    release.refresh_from_db()
+    assert release.title_uk == "Інша назва"
+    assert list(release.documents.all()) == [document]

@@ -1,7 +1,8 @@
 """A release's documents on its change form: titles in both languages side by side, the
 file through the gate, in the order readers see them."""
 
-from adminsortable2.admin import SortableInlineAdminMixin
+from adminsortable2.admin import CustomInlineFormSet, SortableInlineAdminMixin
+from django.forms.models import BaseInlineFormSet
 from modeltranslation.admin import TranslationTabularInline
 
 from releases.documents.forms import DocumentForm
@@ -10,12 +11,36 @@ from releases.models import Document
 from .common import LANGUAGES, translation_targets
 
 
+class LeftAsTheyAre:
+    """A release form posted without the documents' part (the forms of an older page, a
+    script that writes only texts) leaves the documents as they are, instead of refusing
+    the whole save: no document form is read, so none is added, changed or deleted."""
+
+    def __init__(self, *args, **kwargs):
+        # The admin passes everything by keyword (adminsortable2's formset takes no other).
+        data, prefix = kwargs.get("data"), kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+            kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+
+
+class DocumentFormSet(LeftAsTheyAre, CustomInlineFormSet):
+    pass
+
+
+class TranslationDocumentFormSet(LeftAsTheyAre, BaseInlineFormSet):
+    pass
+
+
 class DocumentInline(SortableInlineAdminMixin, TranslationTabularInline):
     """Drag to reorder. Who may change the release may change its documents: the release
     admin lets this form be posted only by them (``workflow.may_edit``)."""
 
     model = Document
     form = DocumentForm
+    formset = DocumentFormSet
     extra = 0
     fields = [*(f"title_{lang}" for lang in LANGUAGES), "file", "kind", "size"]
     readonly_fields = ["kind", "size"]
@@ -29,6 +54,7 @@ class TranslationDocumentInline(TranslationTabularInline):
     into, next to the original's, read-only; the files are not theirs to change."""
 
     model = Document
+    formset = TranslationDocumentFormSet
     extra = 0
     max_num = 0
     can_delete = False
