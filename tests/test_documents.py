@@ -661,3 +661,38 @@ def test_a_release_form_posted_without_its_documents_part_leaves_them_as_they_ar
     release.refresh_from_db()
     assert release.title_uk == "Інша назва"
     assert list(release.documents.all()) == [document]
+
+
+# Accessibility: a release page with documents, in both languages --------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_release_pages_with_documents_pass_axe_and_the_nu_html_checker(tab, live_server, tmp_path):
+    import shutil
+    import urllib.request
+
+    from .helpers import assert_accessible
+    from .test_accessibility import nu_errors
+
+    if not shutil.which("java"):
+        pytest.fail("java is needed for the Nu HTML Checker: apt-get install default-jre-headless")
+    release = make_release()
+    add_paragraph(release)
+    make_document(release, documents.pdf(), position=1)
+    make_document(release, documents.ooxml("xlsx"), title_uk="Таблиця", title_en="Table")
+    pages = tmp_path / "pages"  # not the test's media folder, which holds the documents
+    pages.mkdir()
+    paths = [
+        url_in(release, "uk"),
+        url_in(release, "en"),
+        release.get_parallel_url(),
+    ]
+    for n, path in enumerate(paths):
+        response = tab.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert tab.locator("section.documents li").count() in (2, 4)
+        assert_accessible(tab)
+        html = urllib.request.urlopen(live_server.url + path).read()
+        (pages / f"page-{n}.html").write_bytes(html)
+    assert nu_errors(pages) == []
