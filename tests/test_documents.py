@@ -461,7 +461,7 @@ def test_an_office_document_goes_out_with_its_own_type(client, published, data, 
     assert response["Content-Disposition"].endswith(f".{document.kind}")
 
 
-def test_a_document_of_a_draft_is_a_404_for_readers_and_for_its_media_address(client):
+def test_a_document_of_a_draft_is_a_404_for_readers_like_one_that_does_not_exist(client):
     draft = written_by(None)
     document = make_document(draft, documents.pdf())
     for language in ("uk", "en"):

@@ -26,10 +26,10 @@ from xml.etree import ElementTree
 
 import pikepdf
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from releases.photos import imaging
 
 PDF, DOCX, XLSX = "pdf", "docx", "xlsx"
 
@@ -95,20 +95,15 @@ class PreparedDocument:
 
 
 def refuse(name: str, reason: str):
-    raise ValidationError(
-        _("“%(name)s” cannot be used: %(reason)s"),
-        code="invalid_document",
-        params={"name": name, "reason": reason},
-    )
+    """Refuse the file called ``name`` as the photos' gate does, saying ``reason``."""
+    imaging.refuse(name, reason, code="invalid_document")
 
 
 def check_size(name: str, size: int):
     """Refuse a file of ``size`` bytes over the limit, or empty, before anything reads it."""
-    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
-    if size > limit:
-        refuse(name, _("the file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
-    if not size:
-        refuse(name, _("the file is empty."))
+    imaging.check_size(
+        name, size, limit=settings.DOCUMENT_MAX_UPLOAD_BYTES, code="invalid_document"
+    )
 
 
 def prepare_document(name: str, data: bytes) -> PreparedDocument:
