@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pikepdf
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -349,7 +350,7 @@ def test_a_document_needs_a_title_in_a_language(editor):
 
 
 def test_replacing_and_deleting_a_document_deletes_its_files(
-    editor, django_capture_on_commit_callbacks
+    editor, editor_user, django_capture_on_commit_callbacks
 ):
     release = written_by(None)
     document = make_document(release, documents.pdf())
@@ -361,6 +362,9 @@ def test_replacing_and_deleting_a_document_deletes_its_files(
     document.refresh_from_db()
     assert document.kind == "docx" and document.file.name != first
     assert not storage.exists(first) and storage.exists(document.file.name)
+    # The audit trail says who replaced the file.
+    entry = LogEntry.objects.get_for_object(document).latest("timestamp")
+    assert "file" in entry.changes and entry.actor == editor_user
     data = form_data(editor, change_url(release))
     data["documents-0-DELETE"] = "on"
     with django_capture_on_commit_callbacks(execute=True):
