@@ -23,6 +23,7 @@ DOCUMENT_TITLE = 300  # a document's title, also the name of the downloaded file
 PARAGRAPH = 10_000  # with its inline markup
 QUOTE = 3_000
 MAX_BLOCKS = 60  # what the admin's form offers; see DATA_UPLOAD_MAX_MEMORY_SIZE
+MAX_DOCUMENTS = 20  # documents a release carries (each up to DOCUMENT_MAX_UPLOAD_BYTES)
 
 # Photos
 CAPTION = 1_000

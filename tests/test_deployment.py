@@ -278,3 +278,23 @@ def test_a_request_larger_than_a_photo_is_refused_by_nginx_before_the_app(site):
     response = connection.getresponse()
     connection.close()
     assert response.status == 413
+
+
+def test_a_release_form_with_several_documents_gets_past_nginx(site):
+    # 40 MB: more than a photo's form may be, as two documents at 20 MB each are.
+    size = 40 * 1024 * 1024
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
+    connection.putrequest("POST", "/admin/releases/release/add/", skip_host=True)
+    connection.putheader("Host", "localhost")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(size))
+    connection.endheaders()
+    chunk = b"\0" * (1024 * 1024)
+    for _ in range(size // len(chunk)):
+        connection.send(chunk)
+    response = connection.getresponse()
+    content = response.read()
+    connection.close()
+    # The app answers (the body is no form: its own 400 page), not nginx with a 413.
+    assert response.status == 400
+    assert b'<html lang="uk"' in content

@@ -5,6 +5,7 @@ from adminsortable2.admin import CustomInlineFormSet, SortableInlineAdminMixin
 from django.forms.models import BaseInlineFormSet
 from modeltranslation.admin import TranslationTabularInline
 
+from releases import limits
 from releases.documents.forms import DocumentForm
 from releases.models import Document
 
@@ -42,6 +43,7 @@ class DocumentInline(SortableInlineAdminMixin, TranslationTabularInline):
     form = DocumentForm
     formset = DocumentFormSet
     extra = 0
+    max_num = limits.MAX_DOCUMENTS
     fields = [*(f"title_{lang}" for lang in LANGUAGES), "file", "kind", "size"]
     readonly_fields = ["kind", "size"]
     template = "adminsortable2/edit_inline/tabular-django-5.2.html"
