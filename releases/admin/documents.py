@@ -2,12 +2,15 @@
 file through the gate, in the order readers see them."""
 
 from adminsortable2.admin import CustomInlineFormSet, SortableInlineAdminMixin
+from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from releases import limits
 from releases.documents.forms import DocumentForm
 from releases.models import Document
+from releases.templatetags.documents import file_size
 
 from .common import LANGUAGES, translation_targets
 
@@ -44,11 +47,15 @@ class DocumentInline(SortableInlineAdminMixin, TranslationTabularInline):
     formset = DocumentFormSet
     extra = 0
     max_num = limits.MAX_DOCUMENTS
-    fields = [*(f"title_{lang}" for lang in LANGUAGES), "file", "kind", "size"]
-    readonly_fields = ["kind", "size"]
+    fields = [*(f"title_{lang}" for lang in LANGUAGES), "file", "kind", "stored_size"]
+    readonly_fields = ["kind", "stored_size"]
     template = "adminsortable2/edit_inline/tabular-django-5.2.html"
     show_change_link = False
     view_on_site = False
+
+    @admin.display(description=_("size"))
+    def stored_size(self, document):
+        return file_size(document.size) if document.pk else "—"
 
 
 class TranslationDocumentInline(TranslationTabularInline):
@@ -61,12 +68,13 @@ class TranslationDocumentInline(TranslationTabularInline):
     max_num = 0
     can_delete = False
     fields = DocumentInline.fields
+    stored_size = DocumentInline.stored_size
     show_change_link = False
     view_on_site = False
 
     def get_readonly_fields(self, request, obj=None):
         targets = translation_targets(obj)
-        return ["file", "kind", "size"] + [
+        return ["file", "kind", "stored_size"] + [
             f"title_{lang}" for lang in LANGUAGES if lang not in targets
         ]
 
