@@ -700,3 +700,32 @@ def test_release_pages_with_documents_pass_axe_and_the_nu_html_checker(tab, live
         html = urllib.request.urlopen(live_server.url + path).read()
         (pages / f"page-{n}.html").write_bytes(html)
     assert nu_errors(pages) == []
+
+
+def test_a_documents_title_reaches_the_page_as_text(page, published):
+    make_document(published, documents.pdf(), title_en='<img src=x onerror="alert(1)">Memo')
+    response, soup = page(url_in(published, "en"))
+    assert soup.find("section", class_="documents").a.get_text() == (
+        '<img src=x onerror="alert(1)">Memo'
+    )
+    assert b"<img src=x" not in response.content
+
+
+def test_a_preview_link_lists_the_drafts_documents_with_links_that_work_for_its_holder(
+    client,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    draft = written_by(None)
+    make_document(draft, documents.pdf())
+    link = PreviewLink.objects.create(release=draft, expires_at=timezone.now() + timedelta(days=1))
+    with translation.override("en"):
+        url = link.get_absolute_url()
+    soup = soup_of(client.get(url))
+    href = soup.find("section", class_="documents").a["href"]
+    assert href.startswith("/en/documents/") and f"preview={quote(link.token)}" in href
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
