@@ -729,3 +729,16 @@ def test_a_preview_link_lists_the_drafts_documents_with_links_that_work_for_its_
     response = client.get(href)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_changed_title_in_the_original_puts_the_translation_out_of_date(editor):
+    release = make_release(status=Release.Status.DRAFT, published_at=None)
+    add_paragraph(release)
+    document = make_document(release, documents.pdf())
+    release.refresh_text_stamps()
+    assert release.translation_status("en") == Release.TranslationStatus.UP_TO_DATE
+    data = form_data(editor, change_url(release))
+    data["documents-0-title_uk"] = "Спільне комюніке, виправлене"
+    assert editor.post(change_url(release), data).status_code == 302
+    release.refresh_from_db()
+    assert document.pk and release.translation_status("en") == Release.TranslationStatus.OUTDATED

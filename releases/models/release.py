@@ -396,9 +396,12 @@ class Release(models.Model):
         UP_TO_DATE = "up_to_date", _("up to date")
 
     def text_fingerprint(self, language, blocks=None) -> str:
-        """A digest of every text of the release in ``language``, blocks included.
+        """A digest of every text of the release in ``language``, blocks included, and
+        the titles of its documents when it has any (so that a release without documents
+        keeps the digest it had before releases carried them).
 
-        ``blocks``, the release's blocks in order, spare a query when they are at hand.
+        ``blocks``, the release's blocks in order, spare a query when they are at hand: the
+        importer's batches, which bring no documents, and so leave their titles out.
         """
         parts = [localized(self, "title", language) or "", localized(self, "lead", language) or ""]
         if blocks is None:
@@ -407,9 +410,18 @@ class Release(models.Model):
                 .order_by("position", "pk")
                 .values_list(f"text_{language}", flat=True)
             )
+            titles = list(
+                apps.get_model("releases", "Document")
+                .objects.filter(release=self)
+                .order_by("position", "pk")
+                .values_list(f"title_{language}", flat=True)
+            )
         else:
             texts = [localized(block, "text", language) for block in blocks]
+            titles = []
         parts += [text or "" for text in texts]
+        if titles:
+            parts += ["\x1d", *(title or "" for title in titles)]
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
     def text_stamp_changes(self, when, blocks=None) -> dict:
