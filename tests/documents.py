@@ -3,6 +3,7 @@ here, with metadata to remove, or hostile on purpose."""
 
 import io
 import zipfile
+import zlib
 
 import pikepdf
 
@@ -71,6 +72,18 @@ def pdf(*, pages=1, metadata=True, encryption=None) -> bytes:
             document.pages[0].obj["/Metadata"] = page_xmp
     output = io.BytesIO()
     document.save(output, encryption=encryption or False)
+    return output.getvalue()
+
+
+def pdf_with_a_stream_of(size: int) -> bytes:
+    """A one-page PDF holding a stream that inflates to ``size`` bytes of zeros."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    stream = pikepdf.Stream(document, b"")
+    stream.write(zlib.compress(bytes(size), 9), filter=pikepdf.Name.FlateDecode)
+    document.Root["/Filler"] = document.make_indirect(stream)
+    output = io.BytesIO()
+    document.save(output, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return output.getvalue()
 
 

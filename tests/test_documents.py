@@ -188,6 +188,15 @@ def test_a_size_over_the_limit_is_refused_before_the_file_is_read(settings):
 # The gate: polyglots and metadata ------------------------------------------------------------
 
 
+def test_a_pdf_whose_stream_inflates_to_gigabytes_is_copied_without_unpacking_it():
+    bomb = documents.pdf_with_a_stream_of(200 * MB)
+    assert len(bomb) < MB
+    cleaned = prepare_document("bomb.pdf", bomb).content
+    assert len(cleaned) < MB
+    with pikepdf.open(io.BytesIO(cleaned)) as reopened:
+        assert reopened.Root.Filler.Filter == "/FlateDecode"
+
+
 def test_a_pdf_with_a_zip_appended_is_stored_as_the_pdf_alone():
     polyglot = documents.pdf() + documents.ooxml("docx")
     assert zipfile.is_zipfile(io.BytesIO(polyglot))

@@ -155,7 +155,14 @@ def clean_pdf(name: str, data: bytes) -> bytes:
                         if key in obj:
                             del obj[key]
             output = io.BytesIO()
-            pdf.save(output, fix_metadata_version=False, deterministic_id=True)
+            # Streams are copied as they are, never unpacked: a small PDF may hold a stream
+            # that inflates to gigabytes.
+            pdf.save(
+                output,
+                fix_metadata_version=False,
+                deterministic_id=True,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            )
         except (pikepdf.PdfError, ValueError, RecursionError):
             refuse(name, _("the file is damaged or is not really a PDF."))
     return output.getvalue()
