@@ -751,3 +751,13 @@ def test_a_changed_title_in_the_original_puts_the_translation_out_of_date(editor
     assert editor.post(change_url(release), data).status_code == 302
     release.refresh_from_db()
     assert document.pk and release.translation_status("en") == Release.TranslationStatus.OUTDATED
+
+
+def test_a_new_release_is_saved_with_its_documents(editor):
+    from .helpers import release_form
+
+    data = with_document(release_form(), SimpleUploadedFile("c.xlsx", documents.ooxml("xlsx")))
+    response = editor.post("/admin/releases/release/add/", data)
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert [(d.kind, d.title_en) for d in release.documents.all()] == [("xlsx", "Communiqué")]
