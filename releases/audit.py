@@ -3,8 +3,9 @@
 Sign-ins, failed sign-ins and lockouts come from Django's and django-axes' signals;
 workflow steps from ``releases.workflow.apply`` (written when the release is saved, so a
 refused form leaves no trace); two-step sign-in from ``releases.accounts``. Field-by-field
-changes of accounts, groups, permissions and photo files are kept by django-auditlog
-(registered below). Administrators read both in the admin (``releases/admin/audit.py``).
+changes of accounts, groups, permissions, photo files and releases' documents are kept by
+django-auditlog (registered below). Administrators read both in the admin
+(``releases/admin/audit.py``).
 """
 
 from contextvars import ContextVar
@@ -20,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import AuditEvent, Photo, Release
+from .models import AuditEvent, Document, Photo, Release
 from .security import client_ip
 
 Action = AuditEvent.Action
@@ -139,3 +140,4 @@ auditlog.register(
 )
 auditlog.register(Group, include_fields=["name"], m2m_fields={"permissions"})
 auditlog.register(Photo, include_fields=["image"])
+auditlog.register(Document, include_fields=["release", "file"])

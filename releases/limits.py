@@ -20,11 +20,13 @@ PREVIEW_NOTE = 200  # whom a preview link is for
 JOURNALIST_NAME = 200  # a journalist given access to a release under embargo
 OUTLET = 200  # the journalist's newspaper, channel or agency
 USER_AGENT = 300  # what a browser says it is, as an embargoed page's view records it
+DOCUMENT_TITLE = 300  # a document's title, also the name of the downloaded file
 
 # Body blocks. One column holds both kinds; a quote is checked against its own limit.
 PARAGRAPH = 10_000  # with its inline markup
 QUOTE = 3_000
 MAX_BLOCKS = 60  # what the admin's form offers; see DATA_UPLOAD_MAX_MEMORY_SIZE
+MAX_DOCUMENTS = 20  # documents a release carries (each up to DOCUMENT_MAX_UPLOAD_BYTES)
 
 # Photos
 CAPTION = 1_000

@@ -15,10 +15,12 @@ _READ = [
     "view_tag",
     "view_country",
     "view_changenote",
+    "view_document",
 ]
 _WRITE = [
     "add_release", "change_release",
     "add_block", "change_block", "delete_block",
+    "add_document", "change_document", "delete_document",
     "add_photo", "change_photo",
     "add_official", "change_official", "add_position", "change_position", "delete_position",
     "add_tag", "change_tag", "add_country",
@@ -54,7 +56,7 @@ ROLES = {
         "view_subscription",
         "view_alert",
     ],
-    TRANSLATOR: [*_READ, "translate_release", "change_block"],
+    TRANSLATOR: [*_READ, "translate_release", "change_block", "change_document"],
 }
 
 

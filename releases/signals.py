@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import page_cache, search
@@ -10,6 +10,7 @@ from .models import (
     Block,
     ChangeNote,
     Country,
+    Document,
     Official,
     Photo,
     Position,
@@ -46,6 +47,22 @@ def delete_portrait_file(sender, instance, **kwargs):
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance, **kwargs):
     _delete_file_after_commit(instance.file)
+
+
+@receiver(post_delete, sender=Document)
+def delete_document_file(sender, instance, **kwargs):
+    _delete_file_after_commit(instance.file)
+
+
+@receiver(pre_save, sender=Document)
+def delete_replaced_document_file(sender, instance, raw=False, **kwargs):
+    """A document given a new file loses the old one once the change is committed."""
+    if raw or not instance.pk:
+        return
+    old = Document.objects.filter(pk=instance.pk).values_list("file", flat=True).first()
+    if old and old != instance.file.name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 # Search: a release's documents hold its texts, its blocks' texts and the names of its
@@ -118,7 +135,7 @@ def reindex_releases_of_m2m(sender, instance, action, reverse, pk_set, **kwargs)
 
 # Completeness: each release stores complete_in() per language (Release.complete_uk, …).
 # A release refreshes its own flags when saved; these follow what else the definition
-# reads: its blocks, the alt text of its photos and the names of its officials.
+# reads: its blocks and documents, the alt text of its photos and the names of its officials.
 
 
 def refresh_completeness_after_migrate(sender, **kwargs):
@@ -128,6 +145,8 @@ def refresh_completeness_after_migrate(sender, **kwargs):
 
 @receiver(post_save, sender=Block)
 @receiver(post_delete, sender=Block)
+@receiver(post_save, sender=Document)
+@receiver(post_delete, sender=Document)
 def refresh_completeness_of_block_release(sender, instance, raw=False, **kwargs):
     if not raw:
         Release.objects.filter(pk=instance.release_id).refresh_completeness()
@@ -159,6 +178,7 @@ def refresh_completeness_of_officials_change(sender, instance, action, reverse, 
 SHOWN_ON_PAGES = (
     Release,
     Block,
+    Document,
     Photo,
     Official,
     Position,
@@ -176,6 +196,7 @@ SHOWN_ON_PAGES = (
 RELEASE_OF = {
     Release: "pk",
     Block: "release_id",
+    Document: "release_id",
     TaggedRelease: "content_object_id",
     ChangeNote: "release_id",
     SlugHistory: "release_id",

@@ -5,6 +5,7 @@ from modeltranslation.translator import TranslationOptions, register
 from .models import (
     Block,
     ChangeNote,
+    Document,
     Official,
     Photo,
     Position,
@@ -56,3 +57,8 @@ class ChangeNoteTranslationOptions(TranslationOptions):
 @register(PressContacts)
 class PressContactsTranslationOptions(TranslationOptions):
     fields = ("address", "office_hours", "accreditation")
+
+
+@register(Document)
+class DocumentTranslationOptions(TranslationOptions):
+    fields = ("title",)

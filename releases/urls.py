@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from . import archive, feeds, views
 from .alerts import views as alerts
+from .documents.views import document_download
 from .photos.views import photo_download
 
 app_name = "releases"
@@ -46,4 +47,5 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("photos/<slug:code>/", views.PhotoDetailView.as_view(), name="photo"),
     path("photos/<slug:code>/download/", photo_download, name="photo_download"),
+    path("documents/<int:pk>/", document_download, name="document"),
 ]

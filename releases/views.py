@@ -279,6 +279,7 @@ def release_page_prefetches():
         "countries",
         "tags",
         "change_notes",
+        "documents",
     ]
 
 

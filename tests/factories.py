@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from releases.models import Block, Country, Official, Photo, Position, Release, Tag
+from releases.documents.gate import prepare_document
+from releases.models import Block, Country, Document, Official, Photo, Position, Release, Tag
 from releases.photos.imaging import prepare_photo
 
 _numbers = itertools.count(1)
@@ -155,6 +156,22 @@ def add_photo_block(release, photo):
     return Block.objects.create(
         release=release, kind=Block.Kind.PHOTO, photo=photo, position=release.blocks.count() + 1
     )
+
+
+def make_document(release, data, *, title_uk="Комюніке", title_en="Communiqué", position=0):
+    """A document of ``release`` stored as the admin stores an upload: through the gate."""
+    prepared = prepare_document("document", data)
+    document = Document(
+        release=release,
+        position=position,
+        title_uk=title_uk,
+        title_en=title_en,
+        kind=prepared.kind,
+        size=len(prepared.content),
+    )
+    document.file.save(f"document{prepared.extension}", ContentFile(prepared.content), save=False)
+    document.save()
+    return document
 
 
 def make_rich_release(size: int) -> Release:

@@ -29,13 +29,16 @@ SITE_DATA = textwrap.dedent(
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from releases.models import EmbargoAccess, PreviewLink, Release
+    from tests.documents import pdf
     from tests.factories import (
-        make_public_photo, make_release, make_stored_photo, make_superuser,
+        make_document, make_public_photo, make_release, make_stored_photo, make_superuser,
     )
 
     public = make_public_photo("dep-0001", size=(1000, 700), colour="#335577")
     embargoed = make_stored_photo("dep-0002", size=(1000, 700), colour="#775533")
     draft = make_release(published=False, hero_photo=embargoed)
+    public_document = make_document(make_release(), pdf(), title_en="Joint communiqué")
+    draft_document = make_document(draft, pdf())
     link = PreviewLink.objects.create(
         release=draft, expires_at=timezone.now() + timedelta(days=1)
     )
@@ -66,6 +69,8 @@ SITE_DATA = textwrap.dedent(
         "embargoed_original": embargoed.image.name,
         "preview": link.token,
         "embargo": access.token,
+        "public_document": [public_document.pk, public_document.file.name],
+        "draft_document": [draft_document.pk, draft_document.file.name],
         "session": session.session_key,
     }))
     """
@@ -239,6 +244,36 @@ def test_the_media_folder_is_served_to_no_one_by_its_address(site):
                 assert site.request(prefix + name, cookie=cookie).status == 404, prefix + name
 
 
+def test_a_public_document_is_sent_by_nginx_as_an_attachment_that_never_runs(site):
+    pk, name = site.data["public_document"]
+    response = site.request(f"/en/documents/{pk}/")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/pdf"
+    disposition = "attachment; filename*=UTF-8''Joint%20communiqu%C3%A9.pdf"
+    assert response.getheader("Content-Disposition") == disposition
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    policies = response.getheader("Content-Security-Policy")
+    assert "default-src 'none'" in policies and "sandbox" in policies
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.content == (site.media_root / name).read_bytes()
+
+
+def test_a_drafts_document_is_sent_to_staff_only_and_never_by_its_address(site):
+    pk, name = site.data["draft_document"]
+    assert (site.media_root / name).is_file()
+    assert site.request(f"/documents/{pk}/").status == 404
+    assert site.request(f"/en/documents/{pk}/").status == 404
+    staff = site.request(f"/documents/{pk}/", cookie=site.staff())
+    assert staff.status == 200
+    assert staff.getheader("Cache-Control") == PRIVATE
+    assert staff.content == (site.media_root / name).read_bytes()
+    for prefix in ("/media/", "/protected-media/", "/media/../protected-media/"):
+        for cookie in (None, site.staff()):
+            assert site.request(prefix + name, cookie=cookie).status == 404, prefix + name
+    # Nothing of the staff's answer was kept for the next reader.
+    assert site.request(f"/documents/{pk}/").status == 404
+
+
 def test_a_flood_of_requests_for_a_new_rendition_is_drawn_once_across_processes(site):
     # Straight to gunicorn's four processes, all at once: nginx would queue them itself.
     url, start = site.data["public_card"], threading.Barrier(16)
@@ -270,3 +305,23 @@ def test_a_request_larger_than_a_photo_is_refused_by_nginx_before_the_app(site):
     response = connection.getresponse()
     connection.close()
     assert response.status == 413
+
+
+def test_a_release_form_with_several_documents_gets_past_nginx(site):
+    # 40 MB: more than a photo's form may be, as two documents at 20 MB each are.
+    size = 40 * 1024 * 1024
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
+    connection.putrequest("POST", "/admin/releases/release/add/", skip_host=True)
+    connection.putheader("Host", "localhost")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(size))
+    connection.endheaders()
+    chunk = b"\0" * (1024 * 1024)
+    for _ in range(size // len(chunk)):
+        connection.send(chunk)
+    response = connection.getresponse()
+    content = response.read()
+    connection.close()
+    # The app answers (the body is no form: its own 400 page), not nginx with a 413.
+    assert response.status == 400
+    assert b'<html lang="uk"' in content

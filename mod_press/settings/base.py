@@ -288,6 +288,13 @@ PHOTO_UPLOAD_ATTEMPTS = env.int("PHOTO_UPLOAD_ATTEMPTS", default=2)
 PHOTO_WIDTHS = [480, 800, 1200, 1600]
 # Cropped renditions: name -> (width, height), cut around the photo's focal point.
 PHOTO_CROPS = {"card": (800, 533), "card-small": (400, 267), "social": (1200, 630)}
+# Documents a release carries (PDF, DOCX, XLSX; releases/documents/gate.py). An OOXML
+# document is a zip: its directory is checked against these before a part is unpacked.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+DOCUMENT_MAX_ZIP_ENTRIES = 2000
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# A part of more than a megabyte may unpack to at most this many times its packed size.
+DOCUMENT_MAX_COMPRESSION_RATIO = 100
 # A form without its files: the largest release the admin takes (releases/limits.py:
 # MAX_BLOCKS blocks of PARAGRAPH characters in both languages, Cyrillic, URL-encoded at
 # six bytes a letter) is 7.2 MB, in about 500 fields.
@@ -295,9 +302,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django keeps an upload in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file
-# beyond; the first handler stops keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES.
+# beyond; the first handlers stop keeping a photo once it is past PHOTO_MAX_UPLOAD_BYTES,
+# and a release's document once it is past DOCUMENT_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
     "releases.photos.uploads.PhotoSizeLimitUploadHandler",
+    "releases.documents.forms.DocumentSizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -429,3 +438,5 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language"]
+# pikepdf (the documents' gate) says at INFO that it has loaded, in every process.
+LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}

@@ -16,6 +16,12 @@ def side_by_side(*fields):
     return tuple(tuple(f"{field}_{lang}" for lang in LANGUAGES) for field in fields)
 
 
+def translation_targets(release) -> list[str]:
+    """The languages a translator may write in for ``release``: all but its original."""
+    source = release.source_language if release else None
+    return [lang for lang in LANGUAGES if lang != source]
+
+
 def thumbnail(photo, size=80):
     if not photo or not photo.image:
         return "—"

@@ -33,7 +33,8 @@ from releases.models.release import completeness_field
 from releases.photos.widgets import PhotoChooserMixin
 
 from . import embargo
-from .common import LANGUAGES, side_by_side, thumbnail
+from .common import LANGUAGES, side_by_side, thumbnail, translation_targets
+from .documents import DocumentInline, TranslationDocumentInline
 from .rich_text import BlockForm, RichTextBlocks
 
 KEEP_STATUS = ""
@@ -117,12 +118,6 @@ class TranslationBlockInline(RichTextBlocks, TranslationStackedInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def translation_targets(release) -> list[str]:
-    """The languages a translator may write in for ``release``: all but its original."""
-    source = release.source_language if release else None
-    return [lang for lang in LANGUAGES if lang != source]
 
 
 class PreviewLinkForm(forms.ModelForm):
@@ -650,8 +645,8 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         if workflow.is_translator_only(request.user):
-            return [TranslationBlockInline]
-        inlines = [BlockInline]
+            return [TranslationBlockInline, TranslationDocumentInline]
+        inlines = [BlockInline, DocumentInline]
         if workflow.may_see_preview_links(request.user, obj):
             inlines.append(PreviewLinkInline)
         if obj and embargo.may_manage_embargo(request.user):
@@ -700,6 +695,8 @@ class ReleaseAdmin(PhotoChooserMixin, SortableAdminBase, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # One revision, and one reindexing once the release, its blocks and tags are saved,
         # both in the revision's transaction.
+        # The body and the documents follow the titles and leads (the change form's template).
+        extra_context = {**(extra_context or {}), "body_inlines": ("blocks", "documents")}
         with reversion.create_revision(), search.indexing_together():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)

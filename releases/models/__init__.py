@@ -5,6 +5,7 @@ from releases.photos.models import Photo, PhotoUpload, Rendition
 
 from .audit import AuditEvent
 from .contacts import PressContacts
+from .documents import Document
 from .embargo import EmbargoAccess, EmbargoView
 from .people import Country, Official, Position
 from .release import (
@@ -25,6 +26,7 @@ __all__ = [
     "ChangeNote",
     "Country",
     "Delivery",
+    "Document",
     "EmbargoAccess",
     "EmbargoView",
     "Official",

@@ -4,6 +4,7 @@ import hashlib
 from collections import defaultdict
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -33,10 +34,11 @@ def complete_in(language: str) -> Q:
     """The one definition of "this release exists in ``language``".
 
     Its title and lead, and the text of every paragraph and quote of its body, are
-    written in that language; every photo it shows is described (alt text) and every
-    official it names or quotes is named in it.
+    written in that language; every photo it shows is described (alt text), every
+    official it names or quotes is named in it, and every document it carries is titled
+    in it (the list of documents is part of the page, like a caption).
 
-    Evaluating it costs four correlated subqueries per release, so pages never do: each
+    Evaluating it costs five correlated subqueries per release, so pages never do: each
     release stores the result in ``complete_<language>``, kept by
     ``ReleaseQuerySet.refresh_completeness()`` whenever something it reads changes. The
     condition joins no table, so that an UPDATE can evaluate it.
@@ -56,6 +58,12 @@ def complete_in(language: str) -> Q:
     unnamed_official = Release.officials.through.objects.filter(release=OuterRef("pk")).exclude(
         _filled(f"official__name_{language}")
     )
+    # Defined after the release, in models/documents.py: named, not imported back.
+    untitled_document = (
+        apps.get_model("releases", "Document")
+        .objects.filter(release=OuterRef("pk"))
+        .exclude(_filled(f"title_{language}"))
+    )
     return (
         _filled(f"title_{language}")
         & _filled(f"lead_{language}")
@@ -64,6 +72,7 @@ def complete_in(language: str) -> Q:
         & ~Exists(photo_without_alt)
         & ~Exists(unnamed_quoted)
         & ~Exists(unnamed_official)
+        & ~Exists(untitled_document)
     )
 
 
@@ -443,9 +452,12 @@ class Release(models.Model):
         UP_TO_DATE = "up_to_date", _("up to date")
 
     def text_fingerprint(self, language, blocks=None) -> str:
-        """A digest of every text of the release in ``language``, blocks included.
+        """A digest of every text of the release in ``language``, blocks included, and
+        the titles of its documents when it has any (so that a release without documents
+        keeps the digest it had before releases carried them).
 
-        ``blocks``, the release's blocks in order, spare a query when they are at hand.
+        ``blocks``, the release's blocks in order, spare a query when they are at hand: the
+        importer's batches, which bring no documents, and so leave their titles out.
         """
         parts = [localized(self, "title", language) or "", localized(self, "lead", language) or ""]
         if blocks is None:
@@ -454,9 +466,18 @@ class Release(models.Model):
                 .order_by("position", "pk")
                 .values_list(f"text_{language}", flat=True)
             )
+            titles = list(
+                apps.get_model("releases", "Document")
+                .objects.filter(release=self)
+                .order_by("position", "pk")
+                .values_list(f"title_{language}", flat=True)
+            )
         else:
             texts = [localized(block, "text", language) for block in blocks]
+            titles = []
         parts += [text or "" for text in texts]
+        if titles:
+            parts += ["\x1d", *(title or "" for title in titles)]
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
     def text_stamp_changes(self, when, blocks=None) -> dict:

@@ -56,21 +56,28 @@ class PreparedPhoto:
     artist: str = ""
 
 
-def refuse(name: str, reason: str):
+def refuse(name: str, reason: str, code="invalid_photo"):
     raise ValidationError(
         _("“%(name)s” cannot be used: %(reason)s"),
-        code="invalid_photo",
+        code=code,
         params={"name": name, "reason": reason},
     )
 
 
-def check_size(name: str, size: int):
-    """Refuse a file of ``size`` bytes over the limit, or empty, before anything reads it."""
-    limit = settings.PHOTO_MAX_UPLOAD_BYTES
+def check_size(name: str, size: int, *, limit=None, code="invalid_photo"):
+    """Refuse a file of ``size`` bytes over the limit, or empty, before anything reads it.
+
+    The limit is ``PHOTO_MAX_UPLOAD_BYTES`` unless given (the documents' gate gives its own).
+    """
+    limit = limit or settings.PHOTO_MAX_UPLOAD_BYTES
     if size > limit:
-        refuse(name, _("the file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+        refuse(
+            name,
+            _("the file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
+            code,
+        )
     if not size:
-        refuse(name, _("the file is empty."))
+        refuse(name, _("the file is empty."), code)
 
 
 def prepare_photo(name: str, data: bytes) -> PreparedPhoto:

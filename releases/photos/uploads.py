@@ -82,14 +82,18 @@ class PhotoSizeLimitUploadHandler(FileUploadHandler):
     It comes first among the upload handlers and passes the chunks of a file on to the
     next ones until the file is past the limit, then drops the rest. The file the form
     receives is then one byte too large: it is refused by its size, with the usual
-    message at its field, before anything reads it (``imaging.check_size``).
+    message at its field, before anything reads it (``imaging.check_size``). A subclass
+    names other ``views`` and their ``limit_setting`` (a release's documents).
     """
+
+    views = PHOTO_UPLOAD_VIEWS
+    limit_setting = "PHOTO_MAX_UPLOAD_BYTES"
 
     def __init__(self, request=None):
         super().__init__(request)
         match = getattr(request, "resolver_match", None)
-        limited = match is not None and match.view_name in PHOTO_UPLOAD_VIEWS
-        self.keep = settings.PHOTO_MAX_UPLOAD_BYTES + 1 if limited else None
+        limited = match is not None and match.view_name in self.views
+        self.keep = getattr(settings, self.limit_setting) + 1 if limited else None
 
     def receive_data_chunk(self, raw_data, start):
         if self.keep is None or start + len(raw_data) <= self.keep:
