@@ -12,6 +12,7 @@ import shutil
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from releases import page_cache
 from releases.models import EmbargoAccess, EmbargoView, PreviewLink, Release
 
-from .factories import add_paragraph, make_photo, make_release
+from .factories import add_paragraph, make_document, make_photo, make_release
 from .helpers import ROOT, assert_accessible, change_url, client_for, form_data, settle, soup_of
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +204,24 @@ def test_the_releases_photos_show_through_the_link_while_it_is_valid(client, sma
     assert client.get(photo.rendition_url("w40", "jpg", other.token)).status_code == 404
     access.withdraw(None)
     assert client.get(source).status_code == 404
+
+
+def test_the_releases_documents_download_through_the_link_while_it_is_valid(client, before):
+    from . import documents
+
+    release = embargoed()
+    make_document(release, documents.pdf(), title_en="Joint communiqué")
+    access, other = give_access(release), give_access(embargoed())
+    page = soup_of(client.get(link(access, "en")))
+    href = page.select_one("section.documents a")["href"]
+    assert f"preview={quote(access.token)}" in href
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get(href.split("?")[0]).status_code == 404
+    assert client.get(href.split("?")[0] + f"?preview={other.token}").status_code == 404
+    access.withdraw(None)
+    assert client.get(href).status_code == 404
 
 
 def test_a_journalists_name_is_shown_as_text(client, before):

@@ -4,8 +4,8 @@ The address is in a language (``/documents/5/``, ``/en/documents/5/``): a docume
 public when its release is on record and complete in that language, as its page is, and
 its archived page is kept with a notice rather than redirected. Staff who may see
 releases have it whatever the release's state, and so has the holder of a valid preview
-link of its release. Anyone else gets a 404, the same as for a document that does not
-exist.
+link of its release or of a journalist's embargo access to it. Anyone else gets a 404,
+the same as for a document that does not exist.
 
 It always goes out as an attachment named after its title, with its own type, never
 sniffed, and under a policy that lets nothing in it run should a browser display it.
@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 
 from releases import media
-from releases.models import Document, PreviewLink, Release
+from releases.models import Document, Release
+from releases.models.embargo import release_shown_by
 
 from .gate import CONTENT_TYPES
 
@@ -48,8 +49,8 @@ def readable_release(release, language) -> bool:
 
 
 def may_preview(request, release) -> bool:
-    link = PreviewLink.from_token(request.GET.get("preview", ""))
-    return link is not None and link.release_id == release.pk
+    """Whether the request holds a valid preview link or embargo access of ``release``."""
+    return release_shown_by(request.GET.get("preview", "")) == release.pk
 
 
 def document_download(request, pk):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from releases import limits
 
-from .release import Release, SignedLink
+from .release import PreviewLink, Release, SignedLink
 
 
 class EmbargoAccess(SignedLink, models.Model):
@@ -139,3 +139,15 @@ class EmbargoView(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:releases_release_change", args=[self.access.release_id])
+
+
+def release_shown_by(token: str) -> int | None:
+    """The id of the release a valid preview link or a journalist's active embargo access
+    shows, from the token in its address (``?preview=``); None for any other token.
+
+    The files a release page shows (photos, documents) are for the holder of its link."""
+    link = PreviewLink.from_token(token)
+    if link is None:
+        access = EmbargoAccess.signed(token)
+        link = access if access is not None and access.is_active else None
+    return link.release_id if link is not None else None

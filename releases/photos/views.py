@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from releases import media
-from releases.models import EmbargoAccess, PreviewLink
+from releases.models.embargo import release_shown_by
 
 from .models import CONTENT_TYPES, FORMATS, Photo, is_rendition_spec
 
@@ -16,17 +16,11 @@ from .models import CONTENT_TYPES, FORMATS, Photo, is_rendition_spec
 def previewed_photo(request, code):
     """A photo of the release a valid preview link or embargo access shows, for the holder
     of that link."""
-    token = request.GET.get("preview", "")
-    link = PreviewLink.from_token(token)
-    if link is None:
-        access = EmbargoAccess.signed(token)
-        link = access if access is not None and access.is_active else None
-    if link is None:
+    release_id = release_shown_by(request.GET.get("preview", ""))
+    if release_id is None:
         raise Http404
     return get_object_or_404(
-        Photo.objects.filter(
-            Q(hero_of=link.release_id) | Q(blocks__release=link.release_id)
-        ).distinct(),
+        Photo.objects.filter(Q(hero_of=release_id) | Q(blocks__release=release_id)).distinct(),
         code=code,
     )
 
