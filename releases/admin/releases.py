@@ -520,7 +520,8 @@ READ_ONLY_FIELDSETS = (
             "fields": (
                 ("status", "published_at"),
                 "source_language",
-                ("kind", "featured"),
+                # Its mark, in words: the boolean's icon has an untranslated alt text.
+                ("kind", "featured_mark"),
                 "review_comment",
             )
         },

@@ -475,7 +475,8 @@ class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI over the schema, from the site's own static files (the sidecar).
 
     Its script is a file of its own (this address with ``?script``), so the site's
-    Content-Security-Policy holds as it is. Swagger UI speaks English only.
+    Content-Security-Policy holds as it is. Swagger UI speaks English only. A script of
+    the site's names the lists of allowed values Swagger UI leaves unnamed.
     """
 
     template_name = "api/docs.html"
@@ -493,5 +494,6 @@ class DocsView(SpectacularSwaggerSplitView):
                 description=spectacular_settings.DESCRIPTION,
                 schema_url=self._get_schema_url(request),
                 stylesheet=static("css/api-docs.css"),
+                labels=static("js/api-docs.js"),
             )
         return response
