@@ -3,15 +3,16 @@ poster that loads nothing from YouTube until the reader asks, the one frame sour
 Content-Security-Policy allows, the admin's field, import and export."""
 
 import json
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from releases.interchange import Importer, ImportFailed
-from releases.models import Block, Release
+from releases.models import Block, PreviewLink, Release
 from releases.search import search
 from releases.video import youtube_id
 
@@ -22,8 +23,18 @@ from .factories import (
     make_photo,
     make_release,
     make_stored_photo,
+    written_by,
 )
-from .helpers import assert_accessible, browser_tab, management, release_form, soup_of
+from .helpers import (
+    assert_accessible,
+    browser_tab,
+    change_url,
+    client_for,
+    form_data,
+    management,
+    release_form,
+    soup_of,
+)
 from .test_public_pages import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +179,26 @@ def test_a_hostile_address_is_refused_at_the_field_in_the_users_language(
     assert not Release.objects.exists()
 
 
+def test_a_translator_translates_a_videos_title_but_cannot_change_the_video(people):
+    release = written_by(people["officer"], source_language="uk")
+    block = add_video(release, en="")
+    translator = client_for(people["translator"])
+    page = soup_of(translator.get(change_url(release)))
+    assert page.find("input", attrs={"name": "blocks-1-video_id"}) is None
+    assert VIDEO_ID in page.select_one("#blocks-1 .fieldBox.field-video_id").get_text()
+    data = form_data(
+        translator,
+        change_url(release),
+        **{
+            "blocks-1-text_en": "The meeting on video",
+            "blocks-1-video_id": "https://youtu.be/aaaaaaaaaaa",
+        },
+    )
+    assert translator.post(change_url(release), data).status_code == 302
+    block.refresh_from_db()
+    assert (block.text_en, block.video_id) == ("The meeting on video", VIDEO_ID)
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
@@ -286,6 +317,17 @@ def test_a_hostile_video_title_is_escaped_everywhere(client, db):
     html = client.get(url_in(release, "en")).content.decode()
     assert "<script>x" not in html
     assert 'data-title="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_a_preview_link_shows_a_drafts_video_with_its_poster_to_the_links_holder(client, db):
+    draft = make_release(published=False)
+    add_video(draft, poster=make_stored_photo("vid-0900"))
+    link = PreviewLink.objects.create(release=draft, expires_at=timezone.now() + timedelta(days=1))
+    soup = soup_of(client.get(link.get_absolute_url()))
+    poster = soup.select_one("figure.video img")
+    assert "preview=" in poster["src"]  # the link's token, which lets its holder see it
+    assert client.get(poster["src"]).status_code == 200
+    assert soup.select_one("figure.video a")["href"] == WATCH
 
 
 def test_the_content_security_policy_allows_exactly_the_nocookie_player(client, with_video):
@@ -476,3 +518,52 @@ def test_without_javascript_the_poster_stays_a_link_to_youtube(browser, live_ser
         tab.goto(url)
         assert tab.locator("a.video__poster").count() == 2
         assert_accessible(tab)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_block_editor_offers_a_videos_own_fields_and_refuses_a_hostile_address(
+    browser, live_server
+):
+    from releases.roles import PRESS_OFFICER, ensure_roles
+
+    from .factories import make_user
+
+    ensure_roles()  # a transactional test starts without the groups migrate made
+    make_user("officer", PRESS_OFFICER)
+    with browser_tab(browser, viewport={"width": 1280, "height": 900}) as tab:
+        tab.goto(live_server.url + "/admin/login/")
+        tab.fill("#id_username", "officer")
+        tab.fill("#id_password", "pw")
+        with tab.expect_navigation():
+            tab.click("input[type=submit]")
+        tab.goto(live_server.url + "/admin/releases/release/add/")
+        for name, value in release_form().items():
+            if name.startswith(("title_", "lead_")):
+                tab.fill(f"[name={name}]", value)
+        tab.locator(".press-blocks .add-row a").click()
+        tab.select_option("[name=blocks-0-kind]", "video")
+        block = tab.locator("#blocks-0")
+        assert block.locator("[name=blocks-0-video_id]").is_visible()
+        assert block.locator("[name=blocks-0-photo]").count() == 1
+        assert not block.locator(".fieldBox.field-official").is_visible()
+        assert block.locator(".ProseMirror").count() == 0  # a title is plain text
+        tab.fill("[name=blocks-0-text_uk]", "Відео зустрічі")
+        tab.fill("[name=blocks-0-text_en]", "Video of the meeting")
+        tab.fill("[name=blocks-0-video_id]", "javascript:alert(1)")
+        with tab.expect_navigation():
+            tab.click("input[name=_continue]")
+        error = tab.locator("#id_blocks-0-video_id_error")
+        assert "Вставте адресу відео на YouTube" in error.inner_text()
+        assert tab.locator("#blocks-0 [name=blocks-0-video_id]").is_visible()
+
+        tab.fill("[name=blocks-0-video_id]", f"https://youtu.be/{VIDEO_ID}")
+        with tab.expect_navigation():
+            tab.click("input[name=_continue]")
+        block = Release.objects.get().blocks.get()
+        assert (block.kind, block.video_id, block.text_en) == (
+            "video",
+            VIDEO_ID,
+            "Video of the meeting",
+        )
+        assert tab.locator("[name=blocks-0-video_id]").input_value() == WATCH
