@@ -173,6 +173,7 @@ def test_a_hostile_address_is_refused_at_the_field_in_the_users_language(
     error = soup.find(id="id_blocks-0-video_id_error")
     assert error is not None, soup.find_all(class_="errorlist")
     assert {"uk": uk, "en": en}[lang] in error.get_text(" ", strip=True)
+    assert len(error.find_all("li")) == 1  # the field's reason, not also "paste an address"
     # What was typed stays in the field, to be corrected, and is not markup on the page.
     assert soup.find("input", attrs={"name": "blocks-0-video_id"})["value"] == address
     assert "<script>" not in response.content.decode().split('name="blocks-0-video_id"')[1][:800]

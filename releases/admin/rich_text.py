@@ -158,6 +158,13 @@ class BlockForm(forms.ModelForm):
                     widget.attrs["data-block-kind"] = self.instance.kind
         show_read_only_texts(self, TEXT_FIELDS)
 
+    def _update_errors(self, errors):
+        # An address its field refused leaves no id behind, and the model would say
+        # "paste the address" under the field's own, more precise reason: one is enough.
+        if self.has_error("video_id") and hasattr(errors, "error_dict"):
+            errors.error_dict.pop("video_id", None)
+        super()._update_errors(errors)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind", self.instance.kind) == Block.Kind.PARAGRAPH:
