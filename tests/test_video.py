@@ -496,6 +496,8 @@ def test_nothing_is_requested_from_youtube_until_the_reader_clicks_the_poster(
         assert frame.get_attribute("src") == EMBED
         title = {"uk": "Відео зустрічі", "en": "Video of the meeting"}[lang]
         assert frame.get_attribute("title") == title
+        # The site sends no referrer elsewhere (same-origin); the player is told the origin.
+        assert frame.get_attribute("referrerpolicy") == "strict-origin-when-cross-origin"
         tab.wait_for_function("document.activeElement.tagName === 'IFRAME'")
         tab.wait_for_timeout(300)
         assert youtube_requests(requests) == [EMBED]
