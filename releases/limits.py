@@ -25,6 +25,8 @@ DOCUMENT_TITLE = 300  # a document's title, also the name of the downloaded file
 # Body blocks. One column holds both kinds; a quote is checked against its own limit.
 PARAGRAPH = 10_000  # with its inline markup
 QUOTE = 3_000
+VIDEO_TITLE = 300  # a video's title: it names the player and its poster
+VIDEO_ADDRESS = 500  # the YouTube address pasted for a video (only its id is kept)
 MAX_BLOCKS = 60  # what the admin's form offers; see DATA_UPLOAD_MAX_MEMORY_SIZE
 MAX_DOCUMENTS = 20  # documents a release carries (each up to DOCUMENT_MAX_UPLOAD_BYTES)
 

@@ -52,6 +52,11 @@ def strip_quote_marks(value: str) -> str:
     return text
 
 
+def plain_line(value: str) -> str:
+    """``value`` as one line of plain text: markup and runs of white space gone."""
+    return " ".join(strip_tags(value or "").split())
+
+
 def make_slug(text: str, language: str, max_length: int = 120) -> str:
     """Slug for ``text``: Ukrainian by the national transliteration of 2010, else slugify."""
     if language == "uk":

@@ -77,7 +77,9 @@ class Submit(Transition):
     def check_body(self, release, blocks):
         language = release.source_language
         if any(
-            block.kind in Block.TEXT_KINDS and (localized(block, "text", language) or "").strip()
+            # A video's title alone is not a text worth an editor's reading.
+            block.kind in (Block.Kind.PARAGRAPH, Block.Kind.QUOTE)
+            and (localized(block, "text", language) or "").strip()
             for block in blocks
         ):
             return []

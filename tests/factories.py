@@ -152,6 +152,19 @@ def add_quote(release, official, *, uk="Слова посадовця.", en="The
     )
 
 
+def add_video(release, *, uk="Відео зустрічі", en="Video of the meeting", poster=None):
+    """A video block: the YouTube video dQw4w9WgXcQ, titled, with ``poster`` if given."""
+    return Block.objects.create(
+        release=release,
+        kind=Block.Kind.VIDEO,
+        video_id="dQw4w9WgXcQ",
+        text_uk=uk,
+        text_en=en,
+        photo=poster,
+        position=release.blocks.count() + 1,
+    )
+
+
 def add_photo_block(release, photo):
     return Block.objects.create(
         release=release, kind=Block.Kind.PHOTO, photo=photo, position=release.blocks.count() + 1

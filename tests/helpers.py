@@ -6,6 +6,7 @@ Fixtures are in ``conftest.py``, objects in ``factories.py``, image files in ``i
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,22 @@ def needs_postgresql(why):
 def settle(page):
     """Let the page's last requests (lazy images) finish before the database is reset."""
     page.wait_for_load_state("networkidle")
+
+
+@contextmanager
+def browser_tab(browser, *, own_scripts=True, **options):
+    """A tab in a new browser context (``options`` as Playwright's ``new_context``), closed
+    after its last requests. Without ``own_scripts`` the site's scripts are held back, as
+    with JavaScript off, while axe-core (itself a script) can still run on the page."""
+    context = browser.new_context(**options)
+    if not own_scripts:
+        context.route("**/static/js/**", lambda route: route.abort())
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        settle(tab)
+        context.close()
 
 
 def assert_accessible(page):

@@ -324,8 +324,8 @@ def test_export_refuses_to_overwrite_an_earlier_export(tmp_path):
             'releases[0].status: unknown status "approved"',
         ),
         (
-            lambda d: d["releases"][0]["body"][0].update(type="video"),
-            'releases[0].body[0].type: unknown block type "video"',
+            lambda d: d["releases"][0]["body"][0].update(type="audio"),
+            'releases[0].body[0].type: unknown block type "audio"',
         ),
         (
             lambda d: d["releases"][0].update(title="Plain text"),

@@ -348,6 +348,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The one frame a page may hold: a release's video, on YouTube's privacy-enhanced
+        # domain, put there when the reader asks (releases/video.py, js/video.js).
+        "frame-src": ["https://www.youtube-nocookie.com"],
     },
 }
 

@@ -75,7 +75,9 @@ class BlockInline(
     formset = BodyFormSet
     extra = 0
     max_num = limits.MAX_BLOCKS
-    fieldsets = ((None, {"fields": ("kind", *side_by_side("text"), ("official", "photo"))}),)
+    fieldsets = (
+        (None, {"fields": ("kind", *side_by_side("text"), ("official", "video_id", "photo"))}),
+    )
     autocomplete_fields = ["official", "photo"]
     classes = ["press-blocks"]
     template = "adminsortable2/edit_inline/stacked-django-5.2.html"
@@ -112,7 +114,7 @@ class TranslationBlockInline(RichTextBlocks, TranslationStackedInline):
 
     def get_readonly_fields(self, request, obj=None):
         targets = translation_targets(obj)
-        return ["kind", "official", "photo"] + [
+        return ["kind", "official", "video_id", "photo"] + [
             f"text_{lang}" for lang in LANGUAGES if lang not in targets
         ]
 

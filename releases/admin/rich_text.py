@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from releases.languages import LANGUAGES
 from releases.models import Block
 from releases.text import LINK_SCHEMES, clean_inline_html
+from releases.video import YouTubeAddressField
 
 # The editor's extensions, in django-prose-editor's terms: each gives one tag of
 # releases.text.INLINE_TAGS. Its core adds the document, text, the paragraph (<p>, the
@@ -140,7 +141,11 @@ class BlockForm(forms.ModelForm):
     """A body block: a paragraph's text arrives from the editor and is stored inline.
 
     Each text field says its block's kind to the editor's script (a translator's form has
-    no kind to choose), and a text that may only be read is shown formatted."""
+    no kind to choose), and a text that may only be read is shown formatted. A video is
+    given by its address on YouTube, which the form reads its id from."""
+
+    class Meta:
+        field_classes = {"video_id": YouTubeAddressField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +157,13 @@ class BlockForm(forms.ModelForm):
                 else:
                     widget.attrs["data-block-kind"] = self.instance.kind
         show_read_only_texts(self, TEXT_FIELDS)
+
+    def _update_errors(self, errors):
+        # An address its field refused leaves no id behind, and the model would say
+        # "paste the address" under the field's own, more precise reason: one is enough.
+        if self.has_error("video_id") and hasattr(errors, "error_dict"):
+            errors.error_dict.pop("video_id", None)
+        super()._update_errors(errors)
 
     def clean(self):
         cleaned = super().clean()

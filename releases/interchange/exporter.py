@@ -156,4 +156,8 @@ def block_entry(block):
     entry = {"type": block.kind, "text": texts(block, "text")}
     if block.kind == Block.Kind.QUOTE:
         entry["official"] = block.official.key
+    if block.kind == Block.Kind.VIDEO:
+        # An addition of this exporter's (docs/import-export.md): the video and its poster.
+        entry["youtube_id"] = block.video_id
+        entry["photo"] = block.photo.code if block.photo else None
     return entry

@@ -49,6 +49,7 @@ from releases.photos.imaging import prepare_photo
 from releases.revisions import FOLLOW, Snapshot, save_versions, snapshot
 from releases.search import index_releases
 from releases.text import make_slug, unique_slug
+from releases.video import YOUTUBE_ID_RE
 
 from . import document
 from .format import FORMAT, STATUSES
@@ -89,6 +90,7 @@ BLOCK_SIGNATURE = (
     *localized_names("text"),
     "official_id",
     "photo_id",
+    "video_id",
 )
 STAMP_FIELDS = localized_names("text_hash", "text_changed")
 POSITION_FIELDS = [
@@ -781,7 +783,7 @@ class Importer:
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 # References were checked above, against the document as well as the database.
-                if name not in ("official", "photo"):
+                if name not in ("official", "photo", "video_id"):
                     self.model_error(f"{where}.{document_name(name)}", messages)
         for lang in LANGUAGES:
             text = localized(block, "text", lang)
@@ -794,7 +796,9 @@ class Importer:
         values = {}
         if kind in Block.TEXT_KINDS:
             # A quote has a limit of its own, within the column's (``Block.clean``).
-            most = limits.QUOTE if kind == Block.Kind.QUOTE else limit(Block, "text")
+            most = {Block.Kind.QUOTE: limits.QUOTE, Block.Kind.VIDEO: limits.VIDEO_TITLE}.get(
+                kind, limit(Block, "text")
+            )
             texts = self.texts(where, raw, "text", required=True, most=most)
             values.update(in_each_language("text", texts))
         if kind == Block.Kind.QUOTE and not raw.get("official"):
@@ -803,6 +807,24 @@ class Importer:
             values["official_id"] = self.official_id(f"{where}.official", raw["official"])
         if kind == Block.Kind.PHOTO:
             values["photo_id"] = self.photo_id(f"{where}.photo", raw.get("photo"))
+        if kind == Block.Kind.VIDEO:
+            values.update(self.video_values(where, raw))
+        return values
+
+    def video_values(self, where, raw) -> dict:
+        """A video's id on YouTube and its poster, optional (an addition of this
+        exporter's): the id checked as the admin's form leaves it, never an address."""
+        values = {}
+        video_id = raw.get("youtube_id")
+        if not isinstance(video_id, str) or not YOUTUBE_ID_RE.match(video_id):
+            self.error(
+                f"{where}.youtube_id",
+                "a video needs the id of a YouTube video: 11 letters, digits, - or _",
+            )
+        else:
+            values["video_id"] = video_id
+        if raw.get("photo") is not None:
+            values["photo_id"] = self.photo_id(f"{where}.photo", raw["photo"])
         return values
 
     # Additions of this exporter's (see docs/import-export.md), all optional ------------

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -15,10 +16,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from releases import limits
+from releases import limits, video
 from releases.languages import LANGUAGES, localized, localized_names
 from releases.photos.models import Photo
-from releases.text import PHOTO_CODE_RE, clean_inline_html, strip_quote_marks, unique_slug
+from releases.text import (
+    PHOTO_CODE_RE,
+    clean_inline_html,
+    plain_line,
+    strip_quote_marks,
+    unique_slug,
+)
 
 from .people import Country, Official
 from .slugs import fill_translated_slugs, translated_url
@@ -33,12 +40,13 @@ def _filled(field: str) -> Q:
 def complete_in(language: str) -> Q:
     """The one definition of "this release exists in ``language``".
 
-    Its title and lead, and the text of every paragraph and quote of its body, are
-    written in that language; every photo it shows is described (alt text), every
-    official it names or quotes is named in it, and every document it carries is titled
-    in it (the list of documents is part of the page, like a caption).
+    Its title and lead, the text of every paragraph and quote of its body and the title
+    of every video, are written in that language; every photo it shows is described (alt
+    text), every official it names or quotes is named in it, and every document it
+    carries is titled in it (the list of documents is part of the page, like a caption).
+    (A video's poster need not be described: the video's title says what it shows.)
 
-    Evaluating it costs five correlated subqueries per release, so pages never do: each
+    Evaluating it costs six correlated subqueries per release, so pages never do: each
     release stores the result in ``complete_<language>``, kept by
     ``ReleaseQuerySet.refresh_completeness()`` whenever something it reads changes. The
     condition joins no table, so that an UPDATE can evaluate it.
@@ -432,6 +440,12 @@ class Release(models.Model):
         """The release's date in Kyiv: the day its officials' positions are read on."""
         return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
+    @property
+    def block_kinds(self) -> set[str]:
+        """The kinds of block the body holds, read from the prefetched blocks on a page:
+        what it shows tells which scripts it needs (the gallery's, the videos')."""
+        return {block.kind for block in self.blocks.all()}
+
     def is_complete_in(self, language) -> bool:
         return getattr(self, completeness_field(language))
 
@@ -556,8 +570,12 @@ class Block(models.Model):
         PARAGRAPH = "paragraph", _("Paragraph")
         QUOTE = "quote", _("Quote")
         PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
 
-    TEXT_KINDS = (Kind.PARAGRAPH, Kind.QUOTE)
+    # Kinds whose text is written in every language: a video's is its title.
+    TEXT_KINDS = (Kind.PARAGRAPH, Kind.QUOTE, Kind.VIDEO)
+    # Kinds that may show a library photo: a video's is its poster, and optional.
+    PHOTO_KINDS = (Kind.PHOTO, Kind.VIDEO)
 
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("release")
@@ -569,7 +587,8 @@ class Block(models.Model):
         blank=True,
         help_text=_(
             "Paragraphs may use bold, italic, links and line breaks. "
-            "Quotes are plain text, without quotation marks."
+            "Quotes are plain text, without quotation marks. "
+            "A video's text is its title, plain text on one line."
         ),
         # A paragraph's limit; a quote's, shorter, is checked in clean().
         max_length=limits.PARAGRAPH,
@@ -589,6 +608,14 @@ class Block(models.Model):
         blank=True,
         related_name="blocks",
         verbose_name=_("photo"),
+        help_text=_("For a video: its poster, optional. Nothing is loaded from YouTube for it."),
+    )
+    video_id = models.CharField(
+        _("YouTube video"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(video.YOUTUBE_ID_RE, video.BAD_ID)],
+        help_text=_("The code of the video on YouTube, read from its address."),
     )
 
     class Meta:
@@ -604,6 +631,10 @@ class Block(models.Model):
                 condition=~Q(kind="photo") | Q(photo__isnull=False),
                 name="block_photo_has_photo",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="video") | ~Q(video_id=""),
+                name="block_video_has_video_id",
+            ),
         ]
 
     def __str__(self):
@@ -616,8 +647,10 @@ class Block(models.Model):
             )
         if self.kind != self.Kind.QUOTE:
             self.official = None
-        if self.kind != self.Kind.PHOTO:
+        if self.kind not in self.PHOTO_KINDS:
             self.photo = None
+        if self.kind != self.Kind.VIDEO:
+            self.video_id = ""
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -629,10 +662,16 @@ class Block(models.Model):
             errors["official"] = _("Choose the official who is quoted.")
         if self.kind == self.Kind.PHOTO and not self.photo_id:
             errors["photo"] = _("Choose the photo to show.")
+        if self.kind == self.Kind.VIDEO and not self.video_id:
+            errors["video_id"] = _("Paste the address of the video on YouTube.")
         if self.kind in self.TEXT_KINDS:
             texts = {lang: (localized(self, "text", lang) or "").strip() for lang in LANGUAGES}
             if not any(texts.values()):
-                errors["text_uk"] = _("Write the text in at least one language.")
+                errors["text_uk"] = (
+                    _("Give the video a title in at least one language.")
+                    if self.kind == self.Kind.VIDEO
+                    else _("Write the text in at least one language.")
+                )
             for lang, text in texts.items():
                 if PHOTO_CODE_RE.match(text):
                     errors[f"text_{lang}"] = _(
@@ -643,6 +682,11 @@ class Block(models.Model):
                         "A quote may have at most %(limit)s characters (this one has "
                         "%(length)s). Shorten it, or give part of it as a paragraph."
                     ) % {"limit": limits.QUOTE, "length": len(text)}
+                elif self.kind == self.Kind.VIDEO and len(text) > limits.VIDEO_TITLE:
+                    errors[f"text_{lang}"] = _(
+                        "A video's title may have at most %(limit)s characters (this one has "
+                        "%(length)s)."
+                    ) % {"limit": limits.VIDEO_TITLE, "length": len(text)}
                 elif self.kind == self.Kind.QUOTE and not quote_marks_balanced(text, lang):
                     errors[f"text_{lang}"] = _(
                         "The quotation marks inside this quote do not pair up. Leave out the "
@@ -658,7 +702,17 @@ class Block(models.Model):
             return clean_inline_html(text or "")
         if kind == cls.Kind.QUOTE:
             return strip_quote_marks(text or "")
+        if kind == cls.Kind.VIDEO:
+            return plain_line(text)
         return ""
+
+    @property
+    def video_watch_url(self) -> str:
+        return video.watch_url(self.video_id)
+
+    @property
+    def video_embed_url(self) -> str:
+        return video.embed_url(self.video_id)
 
 
 INNER_QUOTE_PAIRS = {"uk": [("«", "»"), ("„", "“")], "en": [("“", "”")]}

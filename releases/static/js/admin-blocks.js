@@ -6,8 +6,9 @@
     paragraph: ["text_uk", "text_en"],
     quote: ["text_uk", "text_en", "official"],
     photo: ["photo"],
+    video: ["text_uk", "text_en", "video_id", "photo"],
   };
-  const ALL = ["text_uk", "text_en", "official", "photo"];
+  const ALL = ["text_uk", "text_en", "official", "video_id", "photo"];
 
   function fieldBox(form, name) {
     const box = form.querySelector(".fieldBox.field-" + name);
