@@ -2,6 +2,7 @@
 how it answers conditional GETs, hostile input, other sites and too many requests."""
 
 import base64
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,12 +12,15 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from releases.models import Block, Release
+from tests import documents
 from tests.factories import (
     KYIV,
     add_paragraph,
     add_photo_block,
     add_quote,
+    add_video,
     make_country,
+    make_document,
     make_official,
     make_photo,
     make_position,
@@ -394,10 +398,13 @@ def test_release_detail_costs_the_same_queries_however_long_it_is(
     client, django_assert_num_queries
 ):
     small, large = make_rich_release(1), make_rich_release(12)
+    for _ in range(12):
+        add_video(large, poster=make_photo())
+        make_document(large, documents.pdf())
     client.get(f"{API}/countries/")
 
     for release in (small, large):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             data = get_json(client, f"{API}/releases/{release.key}/")
         assert len(data["body"]) == release.blocks.count()
 
@@ -582,6 +589,37 @@ def test_docs_page_is_served_from_the_site_with_the_strict_policy(client):
     script = client.get(f"{API}/docs/?script=")
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_a_video_is_given_by_its_youtube_id_title_and_poster_never_a_youtube_image(client):
+    release = make_release()
+    poster = make_photo()
+    add_video(release, poster=poster)
+
+    (block,) = get_json(client, f"{API}/releases/{release.key}/")["body"]
+
+    assert block["type"] == "video"
+    assert block["youtube_id"] == "dQw4w9WgXcQ"
+    assert block["title"] == {"uk": "Відео зустрічі", "en": "Video of the meeting"}
+    assert block["url"] == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert block["embed_url"].startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    assert block["poster"]["code"] == poster.code
+    assert "ytimg" not in json.dumps(block)
+
+
+def test_documents_are_listed_with_type_size_and_a_download_in_each_public_language(client):
+    release = make_release(languages=("uk",))
+    make_document(release, documents.pdf(), title_uk="Комюніке", title_en="")
+
+    (document,) = get_json(client, f"{API}/releases/{release.key}/")["documents"]
+
+    assert document["title"] == {"uk": "Комюніке", "en": None}
+    assert document["kind"] == "pdf"
+    assert document["size"] > 0
+    assert document["download_url"]["en"] is None
+    download = client.get(document["download_url"]["uk"].removeprefix("http://testserver"))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
 
 
 def test_blocks_of_every_kind_are_in_the_schema(client):

@@ -15,8 +15,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from releases import video
 from releases.languages import LANGUAGES, localized
-from releases.models import Block, ChangeNote, Country, Official, Photo, Position, Release, Tag
+from releases.models import (
+    Block,
+    ChangeNote,
+    Country,
+    Document,
+    Official,
+    Photo,
+    Position,
+    Release,
+    Tag,
+)
 from releases.photos.models import FORMATS
 
 LocalizedText = type(
@@ -349,7 +360,7 @@ class ReleaseSerializer(ReadOnlySerializer):
         return OfficialInReleaseSerializer(officials, many=True, context=context).data
 
 
-# The body: blocks of three kinds, the same in both languages.
+# The body: blocks of four kinds, the same in both languages.
 
 
 def plain_text(stored_html: str) -> str:
@@ -397,10 +408,28 @@ class PhotoBlockSerializer(serializers.Serializer):
     photo = PhotoSerializer(read_only=True)
 
 
+class VideoBlockSerializer(serializers.Serializer):
+    type = ConstantField(Block.Kind.VIDEO.value)
+    title = BlockTextField(plain=True, help_text="The video's title, plain text.")
+    youtube_id = serializers.CharField(source="video_id", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The video on YouTube.")
+    embed_url = serializers.SerializerMethodField(
+        help_text="Its player on YouTube's privacy-enhanced domain."
+    )
+    poster = PhotoSerializer(source="photo", read_only=True, allow_null=True)
+
+    def get_url(self, block) -> str:
+        return video.watch_url(block.video_id)
+
+    def get_embed_url(self, block) -> str:
+        return video.embed_url(block.video_id)
+
+
 BLOCK_SERIALIZERS = {
     Block.Kind.PARAGRAPH.value: ParagraphBlockSerializer,
     Block.Kind.QUOTE.value: QuoteBlockSerializer,
     Block.Kind.PHOTO.value: PhotoBlockSerializer,
+    Block.Kind.VIDEO.value: VideoBlockSerializer,
 }
 
 
@@ -432,15 +461,53 @@ class ChangeNoteSerializer(ReadOnlySerializer):
         fields = ["created_at", "note"]
 
 
+class DocumentSerializer(ReadOnlySerializer):
+    """A document the release carries: its title and download in each language the
+    release is public in (the download answers there, as on the release page)."""
+
+    title = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "size", "download_url"]
+
+    @extend_schema_field(LocalizedText(allow_null=True))
+    def get_title(self, document):
+        release = document.release
+        return {
+            lang: localized(document, "title", lang) if release.is_complete_in(lang) else None
+            for lang in LANGUAGES
+        }
+
+    @extend_schema_field(LocalizedText(allow_null=True))
+    def get_download_url(self, document):
+        request, release = self.context["request"], document.release
+        urls = {}
+        for lang in LANGUAGES:
+            urls[lang] = None
+            if release.is_complete_in(lang):
+                with translation.override(lang):
+                    urls[lang] = absolute(request, document.get_absolute_url())
+        return urls
+
+
 class ReleaseDetailSerializer(ReleaseSerializer):
     """A release with its body and what its page says besides."""
 
     archive_reason = serializers.SerializerMethodField()
     body = BodyField()
     change_notes = ChangeNoteSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(ReleaseSerializer.Meta):
-        fields = [*ReleaseSerializer.Meta.fields, "archive_reason", "body", "change_notes"]
+        fields = [
+            *ReleaseSerializer.Meta.fields,
+            "archive_reason",
+            "body",
+            "documents",
+            "change_notes",
+        ]
 
     @extend_schema_field(LocalizedText(allow_null=True))
     def get_archive_reason(self, release):
