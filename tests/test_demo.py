@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from releases.models import Official, Photo, Release
+from releases.models import Block, Document, Official, Photo, Release
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,19 @@ def test_demo_has_what_the_site_needs_to_show_itself():
     assert any(o.positions.count() >= 2 for o in Official.objects.all())
     assert Photo.objects.exclude(image="").count() == Photo.objects.count() > 0
     assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_demo_shows_every_kind_of_release_a_video_and_a_document(client):
+    call_command("load_demo", verbosity=0)
+    public = Release.objects.public("uk")
+    assert set(public.values_list("kind", flat=True)) == set(Release.Kind.values)
+    assert public.filter(featured=True).exists()
+    assert Block.objects.filter(kind=Block.Kind.VIDEO, release__in=public).exists()
+    (document,) = Document.objects.filter(release__in=public)
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_loading_the_demo_again_keeps_edits_made_in_the_admin(capsys):
@@ -48,5 +61,6 @@ def test_reloading_the_demo_twice_changes_nothing(capsys):
         for r in Release.objects.order_by("pk")
     ]
     assert again == first
+    assert Document.objects.count() == 1
     assert list(Photo.objects.order_by("pk").values_list("pk", "image")) == photos
     assert get_user_model().objects.count() == 4  # admin and one account per role

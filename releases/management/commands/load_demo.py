@@ -1,5 +1,7 @@
-"""Load the bundled demo content, with generated photos, through the importer."""
+"""Load the bundled demo content, with generated photos, through the importer, and a
+generated document for one release (documents are not part of the interchange format)."""
 
+import io
 import json
 import shutil
 import tempfile
@@ -7,12 +9,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
+from releases.documents.gate import prepare_document
 from releases.languages import in_each_language
-from releases.models import PressContacts, Release
+from releases.models import Document, PressContacts, Release
 from releases.roles import EDITOR, PRESS_OFFICER, TRANSLATOR
 
 DEMO_ROLES = {"officer": PRESS_OFFICER, "editor": EDITOR, "translator": TRANSLATOR}
@@ -21,6 +25,31 @@ DEMO_DOCUMENT = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
 
 # Muted colours, one per photo, so the generated pictures are told apart at a glance.
 PALETTE = ["#35577d", "#5c7a4e", "#8a5a3c", "#4d4d7a", "#2f6f6f", "#7a4d63", "#6b6b3a"]
+
+
+# The release that carries the demo's document, and the document's titles.
+DOCUMENT_RELEASE = "ua-dk-defence-industry-funding-2024"
+DOCUMENT_TITLES = {
+    "title_uk": "Текст заяви (демонстраційний документ)",
+    "title_en": "Text of the statement (demonstration document)",
+}
+
+
+def write_pdf() -> bytes:
+    """A one-page PDF that says it is the demo's document (Latin letters: the standard
+    font needs no embedding)."""
+    import pikepdf
+
+    document = pikepdf.new()
+    page = document.add_blank_page(page_size=(595, 842))
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1)
+    font.BaseFont = pikepdf.Name.Helvetica
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    text = b"BT /F1 18 Tf 72 760 Td (mod_press demonstration document) Tj ET"
+    page.Contents = document.make_stream(text)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
 
 
 def draw_photo(path: Path, index: int, size=(1600, 1067)):
@@ -78,6 +107,21 @@ class Command(BaseCommand):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 draw_photo(target, index)
             call_command("import_releases", folder / "demo.json", verbosity=verbosity)
+        self.load_document()
+
+    def load_document(self):
+        """The demo's one document, through the gate as an upload in the admin goes."""
+        release = Release.objects.filter(key=DOCUMENT_RELEASE).first()
+        if release is None or release.documents.exists():
+            return
+        prepared = prepare_document("statement.pdf", write_pdf())
+        document = Document(
+            release=release, kind=prepared.kind, size=len(prepared.content), **DOCUMENT_TITLES
+        )
+        document.file.save(
+            f"statement{prepared.extension}", ContentFile(prepared.content), save=False
+        )
+        document.save()
 
     def load_contacts(self, contacts, *, reload):
         """The press office's contacts page, unless one is written already."""
