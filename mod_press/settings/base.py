@@ -433,6 +433,11 @@ SPECTACULAR_SETTINGS = {
     # No link inside each operation's button: a control within a control is unreachable.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two fields are called "kind": each enum is named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ReleaseKindEnum": "releases.models.release.Release.Kind",
+        "DocumentKindEnum": "releases.models.documents.Document.Kind",
+    },
 }
 # CORS (django-cors-headers): any site may read the API from a browser, nothing else.
 CORS_URLS_REGEX = r"^/api/.*$"

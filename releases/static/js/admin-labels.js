@@ -1,6 +1,8 @@
 /* Names for the admin's composite fields, which Django and Select2 leave unnamed for
    assistive technology: the autocomplete boxes (named by their field's label) and the
-   date and time halves of a publication time (named by their aria-label). */
+   date and time halves of a publication time (named by their aria-label). A tabular
+   inline's first column (each saved row's name) has an empty header cell: it becomes a
+   plain cell, not a header without a name. */
 "use strict";
 (function () {
   function labelOf(select) {
@@ -9,7 +11,16 @@
     return label;
   }
 
+  function unheaded(root) {
+    root.querySelectorAll(".tabular thead th.original:empty").forEach(function (th) {
+      const cell = document.createElement("td");
+      cell.className = th.className;
+      th.replaceWith(cell);
+    });
+  }
+
   function name(root) {
+    unheaded(root);
     root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
       const label = labelOf(select);
       const box = select.nextElementSibling;
