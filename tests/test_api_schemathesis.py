@@ -14,11 +14,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from releases.models import Official, Photo, Release, Tag
+from tests import documents
 from tests.factories import (
     add_paragraph,
     add_photo_block,
     add_quote,
+    add_video,
     make_country,
+    make_document,
     make_official,
     make_photo,
     make_position,
@@ -35,7 +38,8 @@ CHECKS = [
 
 
 def publish_some_releases():
-    """Releases with every kind of block, in one language or both, one archived."""
+    """Releases with every kind of block and a document, in one language or both, one
+    archived."""
     official = make_official()
     make_position(official, country="PL")
     tag = make_tag()
@@ -47,6 +51,8 @@ def publish_some_releases():
         add_paragraph(release, uk="Абзац з <strong>жирним</strong>.", en="A <em>paragraph</em>.")
         add_quote(release, official)
         add_photo_block(release, make_photo())
+        add_video(release, poster=make_photo())
+        make_document(release, documents.pdf(), title_uk="Комюніке", title_en="Communiqué")
     make_release(status=Release.Status.ARCHIVED, archive_mode=Release.ArchiveMode.NOTICE)
 
 
