@@ -13,6 +13,7 @@ from django.views.static import serve
 
 from mod_press.interface_strings import views as interface_strings
 from releases import accounts
+from releases.admin.common import view_on_site
 from releases.photos.views import photo_rendition
 from releases.security import security_txt
 from releases.sitemaps import SITEMAPS
@@ -49,6 +50,12 @@ urlpatterns += i18n_patterns(
         "admin/two-step/remove/",
         admin.site.admin_view(accounts.two_step_remove),
         name="two-step-remove",
+    ),
+    # Before the admin's own: "view on site" only for those who may view the object.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
     ),
     path("admin/", admin.site.urls),
     path("translations/upload/", interface_strings.upload_catalogue, name="translations-upload"),

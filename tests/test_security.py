@@ -80,3 +80,59 @@ def test_the_error_page_shows_no_path(client, settings):
     response = server_error(client.get("/").wsgi_request)
     assert response.status_code == 500
     assert not SERVER_PATH.search(response.content.decode())
+
+
+# The admin's "view on site" door ------------------------------------------------------------
+
+
+def view_on_site_url(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return f"/en/admin/r/{ContentType.objects.get_for_model(obj).pk}/{obj.pk}/"
+
+
+@pytest.mark.parametrize("role", ["press_officer", "editor", "translator", "staff"])
+def test_view_on_site_never_hands_out_a_secret_link(request, role):
+    from django.utils import timezone
+
+    from releases.models import EmbargoAccess, PreviewLink, Release, Subscription
+
+    from .factories import make_release
+
+    account = request.getfixturevalue(role)
+    scheduled = make_release(
+        published=False,
+        status=Release.Status.SCHEDULED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    preview = PreviewLink.objects.create(
+        release=scheduled, expires_at=timezone.now() + timedelta(days=1)
+    )
+    embargo = EmbargoAccess.objects.create(
+        release=scheduled, name="Olha Koval", outlet="Ukrinform", email="olha@example.org"
+    )
+    subscription = Subscription.objects.create(email="reader@example.org", language="en")
+
+    for secret in (preview, embargo):
+        assert account.get(view_on_site_url(secret)).status_code == 404
+    response = account.get(view_on_site_url(subscription))
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert response["Location"].endswith("/subscribe/")
+
+
+def test_view_on_site_still_leads_staff_to_a_release_they_may_see(editor, translator):
+    from .factories import make_release
+
+    release = make_release()
+    for account in (editor, translator):
+        response = account.get(view_on_site_url(release))
+        assert response.status_code == 302
+        assert response["Location"].endswith(release.get_absolute_url())
+
+
+def test_view_on_site_is_refused_for_a_model_the_account_may_not_view(translator):
+    from releases.models import Subscription
+
+    subscription = Subscription.objects.create(email="reader@example.org", language="en")
+    assert translator.get(view_on_site_url(subscription)).status_code == 404

@@ -121,3 +121,33 @@ class ReadOnlyRecord(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect, for whoever may view the object in the admin.
+
+    Django's own (the contenttypes shortcut) asks only for a staff account and follows
+    the object's ``get_absolute_url()``, whatever the object. For a preview link or a
+    journalist's embargo access that address is the secret link itself, so those never
+    leave by this door: the admin shows them to whom they are for.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+    from django.http import Http404
+
+    from releases.models.release import SignedLink
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None or issubclass(model, SignedLink):
+        raise Http404
+    model_admin = admin.site._registry.get(model)
+    opts = model._meta
+    may_view = (
+        model_admin.has_view_permission(request)
+        if model_admin
+        else request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+    if not may_view:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -69,7 +69,9 @@ class Subscription(models.Model):
         return f"{masked(self.email)} ({self.language})"
 
     def get_absolute_url(self):
-        return self.unsubscribe_url()
+        # The subscribe page, not the subscription's own links: those are secrets of the
+        # subscriber, and the admin's "view on site" follows this.
+        return reverse("releases:alerts_subscribe")
 
     @property
     def is_confirmed(self) -> bool:
