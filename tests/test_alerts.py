@@ -601,6 +601,19 @@ def test_editors_count_subscribers_without_reading_their_addresses(editor, staff
     )
 
 
+@pytest.mark.parametrize(
+    "query", ["email=journalist%40example.org", "email__startswith=j", "email__regex=%5Ej"]
+)
+def test_editors_cannot_filter_by_address_to_learn_who_subscribed(editor, staff, query):
+    subscriber("journalist@example.org", "en")
+    subscriber("reader@example.org", "en")
+    page = editor.get(f"/en/admin/releases/subscription/?{query}")
+    # A filter the admin does not allow is a bad request: no list, no count.
+    assert page.status_code == 400
+    assert "1 e-mail subscription" not in page.content.decode()
+    assert staff.get(f"/en/admin/releases/subscription/?{query}").status_code == 200
+
+
 def test_editors_follow_each_alert_with_its_counts(editor, smtp, settings):
     settings.ALERTS_RETRY_SECONDS = 60
     subscriber("one@example.org")

@@ -622,6 +622,17 @@ def test_documents_are_listed_with_type_size_and_a_download_in_each_public_langu
     assert download["Content-Disposition"].startswith("attachment;")
 
 
+def test_change_notes_are_given_only_in_the_languages_the_release_is_public_in(client):
+    from releases.models import ChangeNote
+
+    release = make_release(languages=("uk",))
+    ChangeNote.objects.create(release=release, note_uk="Уточнено дату", note_en="Not public")
+
+    (note,) = get_json(client, f"{API}/releases/{release.key}/")["change_notes"]
+
+    assert note["note"] == {"uk": "Уточнено дату", "en": None}
+
+
 def test_blocks_of_every_kind_are_in_the_schema(client):
     schemas = get_json(client, f"{API}/schema/?format=json")["components"]["schemas"]
     mapping = schemas["Block"]["discriminator"]["mapping"]

@@ -61,6 +61,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
             .annotate(official_count=Count("officials", distinct=True))
         )
 
+    def lookup_allowed(self, lookup, value, request):
+        # A filter by address in the query string (?email=…, ?email__startswith=…) would
+        # tell, by the count, whether an address subscribed, letter by letter.
+        if lookup.split("__")[0] == "email" and not self.may_read_addresses(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_search_fields(self, request):
         # Searching by address would tell who subscribed: only for those who may read it.
         return ("email",) if self.may_read_addresses(request) else ()

@@ -454,11 +454,20 @@ class BodyField(serializers.Field):
 
 
 class ChangeNoteSerializer(ReadOnlySerializer):
-    note = LocalizedField("note")
+    note = serializers.SerializerMethodField()
 
     class Meta:
         model = ChangeNote
         fields = ["created_at", "note"]
+
+    @extend_schema_field(LocalizedText)
+    def get_note(self, note):
+        """The note in each language its release is public in, as the release's texts."""
+        release = self.context["release"]
+        return {
+            lang: (localized(note, "note", lang) or None) if release.is_complete_in(lang) else None
+            for lang in LANGUAGES
+        }
 
 
 class DocumentSerializer(ReadOnlySerializer):
@@ -497,7 +506,7 @@ class ReleaseDetailSerializer(ReleaseSerializer):
 
     archive_reason = serializers.SerializerMethodField()
     body = BodyField()
-    change_notes = ChangeNoteSerializer(many=True, read_only=True)
+    change_notes = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(ReleaseSerializer.Meta):
@@ -508,6 +517,11 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "documents",
             "change_notes",
         ]
+
+    @extend_schema_field(ChangeNoteSerializer(many=True))
+    def get_change_notes(self, release):
+        context = {**self.context, "release": release}
+        return ChangeNoteSerializer(release.change_notes.all(), many=True, context=context).data
 
     @extend_schema_field(LocalizedText(allow_null=True))
     def get_archive_reason(self, release):
