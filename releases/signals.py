@@ -1,9 +1,11 @@
-"""Files follow their records; search documents and completeness follow what they read."""
+"""Files follow their records; search documents and completeness follow what they read;
+journalists' embargo access follows the release's schedule."""
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import page_cache, search
 from .models import (
@@ -11,6 +13,7 @@ from .models import (
     ChangeNote,
     Country,
     Document,
+    EmbargoAccess,
     Official,
     Photo,
     Position,
@@ -74,6 +77,21 @@ def delete_replaced_document_file(sender, instance, raw=False, **kwargs):
 def reindex_release(sender, instance, raw=False, **kwargs):
     if not raw:
         search.follow([instance.pk])
+
+
+# A release taken off the schedule (sent back, withdrawn to a draft, archived) is no
+# longer the text the journalists were given: their links end, and scheduling it again
+# gives them nothing back without an editor's new decision. Publishing keeps them: from
+# its time each leads to the public page.
+ENDS_EMBARGO = (Release.Status.DRAFT, Release.Status.IN_REVIEW, Release.Status.ARCHIVED)
+
+
+@receiver(post_save, sender=Release)
+def end_embargo_off_schedule(sender, instance, raw=False, **kwargs):
+    if not raw and instance.status in ENDS_EMBARGO:
+        EmbargoAccess.objects.filter(release=instance, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
 
 
 def deleted_with_its_release(origin) -> bool:

@@ -1,6 +1,7 @@
 """Public pages. Every page that shows a release asks ``Release.objects.public()``."""
 
 import sys
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -568,15 +569,33 @@ class EmbargoLinkView(SignedLinkView):
             release = release_page_queryset(Release.objects.filter(pk=access.release_id)).get()
             response = self.other_language(release, token)
             if response is None:
-                EmbargoView.objects.create(
-                    access=access,
-                    language=translation.get_language(),
-                    ip_address=client_ip(request),
-                    user_agent=request.headers.get("User-Agent", "")[: limits.USER_AGENT],
-                    staff=request.user if request.user.is_authenticated else None,
-                )
+                self.record_view(access)
                 response = self.release_page(release, token, embargo=access)
         return never_shared(not_for_the_public(response))
+
+    # One row per reader and language a minute: reloading a page, or a script holding
+    # the link, does not drown the record of who read it.
+    VIEW_RECORD_INTERVAL = timedelta(minutes=1)
+
+    def record_view(self, access):
+        """Record this view of ``access``'s release: a reading (GET), not a HEAD, and once
+        a minute for the same address and language."""
+        request = self.request
+        if request.method != "GET":
+            return
+        view = {
+            "access": access,
+            "language": translation.get_language(),
+            "ip_address": client_ip(request),
+        }
+        recent = timezone.now() - self.VIEW_RECORD_INTERVAL
+        if EmbargoView.objects.filter(time__gt=recent, **view).exists():
+            return
+        EmbargoView.objects.create(
+            **view,
+            user_agent=request.headers.get("User-Agent", "")[: limits.USER_AGENT],
+            staff=request.user if request.user.is_authenticated else None,
+        )
 
     def withdrawn(self, reason):
         return render(

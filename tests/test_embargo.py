@@ -105,8 +105,9 @@ def test_the_link_is_never_indexed_cached_or_passed_on(client, access, before):
     assert not page_cache.is_cacheable_response(response)
     assert "X-Page-Cache" not in response
     assert "X-Accel-Expires" not in response
-    # Not kept by the page cache either: a second request is drawn afresh (and logged).
-    second = client.get(link(access))
+    # Not kept by the page cache either: a second reader's request is drawn afresh (and
+    # logged).
+    second = client.get(link(access), REMOTE_ADDR="198.51.100.9")
     assert "X-Page-Cache" not in second
     assert access.views.count() == 2
 
@@ -139,6 +140,18 @@ def test_each_view_is_recorded_with_who_when_address_and_browser(client, access,
         "203.0.113.7",
         "Firefox/140",
     )
+
+
+def test_reloads_and_head_requests_do_not_drown_the_record(client, access, before):
+    for _ in range(5):
+        client.get(link(access, "uk"), REMOTE_ADDR="203.0.113.7")
+        client.head(link(access, "uk"), REMOTE_ADDR="203.0.113.7")
+    client.get(link(access, "en"), REMOTE_ADDR="203.0.113.7")
+    client.get(link(access, "uk"), REMOTE_ADDR="198.51.100.9")
+    assert EmbargoView.objects.count() == 3
+    with time_machine.travel(BEFORE + timedelta(minutes=1), tick=False):
+        client.get(link(access, "uk"), REMOTE_ADDR="203.0.113.7")
+    assert EmbargoView.objects.count() == 4
 
 
 def test_a_signed_in_editor_opening_the_link_is_named_in_the_record(
@@ -287,6 +300,29 @@ def test_a_link_to_a_release_taken_off_the_schedule_stops_showing_it(client, acc
     assert response.status_code == 410
     assert "This release is no longer shared under embargo." in text_of(response)
     assert "A secret paragraph." not in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "archived"])
+def test_scheduling_a_release_again_does_not_bring_back_the_links_it_ended(
+    client, access, before, status
+):
+    release = access.release
+    release.status = status
+    release.save()
+    release.status = Release.Status.SCHEDULED
+    release.save()
+    assert client.get(link(access)).status_code == 410
+    access.refresh_from_db()
+    assert access.withdrawn_at is not None
+
+
+def test_publishing_keeps_the_links_which_then_lead_to_the_public_page(client, access, before):
+    release = access.release
+    release.status, release.published_at = Release.Status.PUBLISHED, timezone.now()
+    release.save()
+    response = client.get(link(access))
+    assert response.status_code == 302
+    assert response["Location"] == release.get_absolute_url()
 
 
 # Hostile links -----------------------------------------------------------------------------
@@ -448,6 +484,16 @@ def test_only_editors_see_or_give_embargo_access(request, role, access, before):
 def test_withdrawing_through_another_release_touches_nothing(editor, access, before):
     other = embargoed()
     response = editor.post(f"/admin/releases/release/{other.pk}/embargo/{access.pk}/withdraw/")
+    assert response.status_code == 404
+    access.refresh_from_db()
+    assert access.withdrawn_at is None
+
+
+@pytest.mark.parametrize("release_id", ["99999999999999999999999", "-1", "x"])
+def test_withdrawing_through_a_release_number_that_cannot_be_is_a_404(
+    editor, access, before, release_id
+):
+    response = editor.post(f"/admin/releases/release/{release_id}/embargo/{access.pk}/withdraw/")
     assert response.status_code == 404
     access.refresh_from_db()
     assert access.withdrawn_at is None

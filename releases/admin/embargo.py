@@ -159,7 +159,8 @@ def withdraw_view(request, object_id, access_id):
         raise PermissionDenied
     try:
         access = EmbargoAccess.objects.get(pk=access_id, release_id=int(object_id))
-    except (EmbargoAccess.DoesNotExist, ValueError):
+    except (EmbargoAccess.DoesNotExist, ValueError, OverflowError):
+        # OverflowError: a number too big for the database's integers names nothing.
         raise Http404 from None
     access.withdraw(request.user)
     messages.success(
