@@ -18,6 +18,13 @@ token). Each stored page tells a front cache (nginx, a CDN) how long it may keep
 The JSON API (``PAGE_CACHE_EXCLUDED_PREFIXES``) is neither served nor stored: it answers
 each request itself, with its own validators, rate limit and CORS headers.
 
+A page is kept under its address with only the query parameters pages take
+(``PAGE_CACHE_QUERY_PARAMETERS``: a list's page, search and filter fields, a sitemap's
+page). A request with any other parameter (``?fbclid=…`` from a social network, or a
+random one meant to fill the cache) is served the stored page of its address without
+them, if there is one, and is otherwise drawn but never stored: nobody can fill the
+cache, and evict what matters, with addresses no page links to.
+
 Below the pages, a release's own part of its page (its article and head tags) is kept
 per release (``cached_article()``), under a version of that release and a version of
 everything releases share (photos, officials, tags, the interface's words). A change to
@@ -38,7 +45,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, quote_etag, urlencode
 
 GENERATION_KEY = "page-cache:generation"
 # The version of what all articles share, and of each release's own content.
@@ -191,8 +198,22 @@ def page_language(request) -> str:
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
+def page_address(request) -> tuple[str, bool]:
+    """The address the page is kept under, without the query parameters no page takes,
+    and whether the request carried any of those."""
+    known = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in settings.PAGE_CACHE_QUERY_PARAMETERS
+        for value in values
+    ]
+    extra = any(name not in settings.PAGE_CACHE_QUERY_PARAMETERS for name in request.GET)
+    query = f"?{urlencode(known)}" if known else ""
+    return f"{request.scheme}://{request.get_host()}{request.path}{query}", extra
+
+
 def page_key(request, generation: dict) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address, _extra = page_address(request)
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"page:{generation['id']}:{page_language(request)}:{digest}"
 
@@ -242,6 +263,9 @@ class PageCacheMiddleware:
         except CACHE_ERRORS:
             # The cache server is down: readers get the page itself, a bit slower.
             logger.exception("Page cache unavailable; serving %s uncached", request.path)
+            return self.get_response(request)
+        if stored is None and page_address(request)[1]:
+            # Not a page's own address: drawn, never stored (see the module's docstring).
             return self.get_response(request)
         if stored is not None:
             response = HttpResponse(stored["content"], status=200)

@@ -33,12 +33,16 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty shared cache (Redis when CACHE_URL names it)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: the shared one (Redis when CACHE_URL names it)
+    and the rate limits' counters."""
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -266,7 +266,6 @@ def test_editing_interface_strings_renews_pages(client, story):
 @pytest.mark.parametrize(
     "url",
     [
-        "/en/?utm_source=x",
         "/en/releases/?page=2&page=3",
         "/en/search/?q=%3Cscript%3E",
         "/en/releases/?tag=%00",
@@ -277,6 +276,41 @@ def test_hostile_query_strings_get_their_own_entry_and_never_a_500(client, story
     assert response.status_code in (200, 400, 404)
     if response.status_code == 200:
         assert get(client, url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_parameter_no_page_takes_gets_the_pages_stored_copy_or_none_is_stored(client, story):
+    response, _ = get(client, "/en/?fbclid=abc")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert get(client, "/en/")[0]["X-Page-Cache"] == "miss"
+    assert get(client, "/en/?fbclid=def")[0]["X-Page-Cache"] == "hit"
+    assert get(client, "/en/releases/?page=1&utm_source=x")[0].get("X-Page-Cache") is None
+
+
+def test_random_parameters_cannot_fill_the_cache(client, story):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from releases import page_cache
+
+    for n in range(50):
+        assert client.get(f"/en/archive/?flood={n}").status_code == 200
+    request = RequestFactory().get("/en/archive/?flood=7")
+    key = page_cache.page_key(request, page_cache.current_generation())
+    assert cache.get(key) is None
+
+
+def test_a_flood_of_pages_never_evicts_the_rate_limits(settings, client):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "l"},
+    }
+    settings.API_THROTTLE_RATE = "2/min"
+    assert [client.get("/api/v1/tags/").status_code for _ in range(3)] == [200, 200, 429]
+    caches["default"].clear()  # as when pages fill it and push everything else out
+    assert client.get("/api/v1/tags/").status_code == 429
+    caches["limits"].clear()
 
 
 def test_a_wrong_host_is_refused_not_cached(settings, story):

@@ -115,8 +115,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="mod_press"))
+# The counters of rate limits (the API's, the e-mail alerts' form): in a cache of their
+# own, so that pages filling the shared cache never evict them. In production a small
+# Redis of its own (docker-compose.yml's "limits"); by default the shared cache's server,
+# or the process's memory apart from the pages'.
+CACHES["limits"] = env.cache(
+    "LIMITS_CACHE_URL", default=env("CACHE_URL", default="locmemcache://limits")
+)
+if CACHES["limits"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["limits"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="mod_press"))
+RATELIMIT_USE_CACHE = "limits"
 # The full-page cache for anonymous readers; any content change renews it at once.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+# The query parameters pages take: a list's page, search and filter fields, a sitemap's
+# page. A page is kept under its address with these only (see releases/page_cache.py).
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {"page", "q", "kind", "tag", "country", "official", "year", "date_from", "date_to", "p"}
+)
 # How long Redis keeps a page at most (any change or scheduled release ends it sooner).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long nginx or a CDN in front may keep a page (s-maxage, X-Accel-Expires): the

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import caches
 from rest_framework.throttling import SimpleRateThrottle
 
 from releases.page_cache import CACHE_ERRORS
@@ -12,13 +13,18 @@ logger = logging.getLogger(__name__)
 
 
 class ClientRateThrottle(SimpleRateThrottle):
-    """Counts requests per client address in the shared cache (Redis in production).
+    """Counts requests per client address in the rate limits' cache (``limits``: Redis in
+    production), which pages never fill.
 
     The address is the one our own proxies report (``releases.security.client_ip``, as
     for sign-in limits): a forged X-Forwarded-For cannot make one client look like many.
     """
 
     scope = "api"
+
+    @property
+    def cache(self):
+        return caches["limits"]
 
     def get_rate(self):
         # Read per request, not when the class is defined: settings may change it.
