@@ -400,6 +400,15 @@ class SearchView(QueryFormMixin, BreadcrumbsMixin, TranslationsMixin, ListView):
         query, lang = self.form.query, translation.get_language()
         for release in context["results"]:
             release.snippet = snippet(release, query, lang)
+        # Filters without a word to search for: the list of releases shows exactly those.
+        filters = [
+            (name, value)
+            for name in ReleaseFilterForm.base_fields
+            for value in self.request.GET.getlist(name)
+            if value
+        ]
+        if not query and filters:
+            context["list_url"] = f"{reverse('releases:list')}?{urlencode(filters)}"
         context.update(
             query=query,
             shortened=len(query) > MAX_QUERY_LENGTH,
@@ -626,6 +635,14 @@ class ParallelView(ReleaseDetailView):
 
     def get_queryset(self):
         return release_page_queryset(super().get_queryset())
+
+    def get_breadcrumbs(self):
+        release = self.object
+        return [
+            *list_crumbs(),
+            crumb(release.title, release.get_absolute_url()),
+            crumb(_("Both languages")),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

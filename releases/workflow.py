@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from releases.languages import LANGUAGES, localized
 
@@ -171,7 +172,7 @@ TRANSITIONS = {
         ),
         Archive(
             "archive",
-            _("Archive"),
+            pgettext_lazy("a step of the workflow", "Archive"),
             (Status.PUBLISHED, Status.SCHEDULED),
             Status.ARCHIVED,
             "releases.archive_release",

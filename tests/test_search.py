@@ -661,3 +661,25 @@ def test_rebuild_search_index_shows_progress_on_long_work():
 def test_rebuild_search_index_refuses_an_empty_batch():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("rebuild_search_index", batch_size=0)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/search/?q=&kind=statement", "Введіть слово для пошуку."),
+        ("/en/search/?q=&kind=statement&country=NO", "Type a word to search for."),
+    ],
+)
+def test_filters_without_a_word_lead_to_the_list_with_those_filters(client, path, text):
+    page = BeautifulSoup(client.get(path).content, "html.parser")
+    notice = page.select_one("p.notice[role=status]")
+    assert text in notice.get_text(" ", strip=True)
+    link = notice.a["href"]
+    assert link.split("?")[0] in ("/releases/", "/en/releases/")
+    assert "kind=statement" in link and "q=" not in link
+    assert client.get(link).status_code == 200
+
+
+def test_an_empty_search_without_filters_says_nothing_more(client):
+    page = BeautifulSoup(client.get("/en/search/?q=").content, "html.parser")
+    assert page.select_one("p.notice") is None

@@ -54,7 +54,7 @@ def test_share_links_carry_the_encoded_canonical_address_and_title(
         for pattern in SERVICES.values()
     ]
     assert hrefs[:4] == expected
-    # "Copy link" is, without a script, a plain link to the page itself.
+    # "Copy link" is, without a script, a plain link to the page itself, and says so.
     assert hrefs[4] == url
 
 
@@ -93,7 +93,7 @@ def test_a_hostile_title_never_reaches_the_share_block_as_markup(client, hostile
                 "Поширити у Facebook",
                 "Поширити в X",
                 "Надіслати електронною поштою",
-                "Копіювати посилання",
+                "Посилання на цей реліз",
             ],
         ),
         (
@@ -103,7 +103,7 @@ def test_a_hostile_title_never_reaches_the_share_block_as_markup(client, hostile
                 "Share on Facebook",
                 "Share on X",
                 "Send by e-mail",
-                "Copy link",
+                "Link to this release",
             ],
         ),
     ],
@@ -197,7 +197,7 @@ def test_copy_link_copies_the_address_and_announces_it(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_without_javascript_copy_link_is_a_link_to_the_page_and_there_is_no_print_button(
+def test_without_javascript_the_link_to_the_page_says_so_and_there_is_no_print_button(
     browser, live_server, printable
 ):
     context = browser.new_context(java_script_enabled=False)
@@ -206,7 +206,7 @@ def test_without_javascript_copy_link_is_a_link_to_the_page_and_there_is_no_prin
         url = live_server.url + printable.get_absolute_url()
         tab.goto(url)
         assert not tab.locator(".share__print").is_visible()
-        tab.get_by_role("link", name="Копіювати посилання").click()
+        tab.get_by_role("link", name="Посилання на цей реліз").click()
         tab.wait_for_load_state()
         assert tab.url == url
         assert tab.locator("h1").is_visible()

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -422,15 +423,21 @@ def translation_worklist(limit=None) -> list:
     return rows[:limit] if limit else rows
 
 
+def translation_filter_title(language):
+    """The filter's title, in the admin's language of each request (not the one active
+    when this module was imported)."""
+    return lazy(lambda: gettext("translation [%(language)s]") % {"language": language}, str)()
+
+
 class UkrainianTranslationFilter(TranslationStatusFilter):
     language = "uk"
-    title = _("translation [%(language)s]") % {"language": "uk"}
+    title = translation_filter_title("uk")
     parameter_name = "translation_uk"
 
 
 class EnglishTranslationFilter(TranslationStatusFilter):
     language = "en"
-    title = _("translation [%(language)s]") % {"language": "en"}
+    title = translation_filter_title("en")
     parameter_name = "translation_en"
 
 

@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from releases.models import Official, Release, Tag
+from releases.navigation import BreadcrumbsMixin, crumb, site_crumbs
 from releases.security import client_ip
 from releases.views import TranslationsMixin, not_for_the_public
 
@@ -32,11 +33,14 @@ def by_client(group, request):
     return client_ip(request) or "unknown"
 
 
-class SubscribeView(TranslationsMixin, FormView):
+class SubscribeView(BreadcrumbsMixin, TranslationsMixin, FormView):
     """The form; a valid one queues the confirmation and leads to "check your inbox"."""
 
     template_name = "alerts/subscribe.html"
     form_class = SubscribeForm
+
+    def get_breadcrumbs(self):
+        return [*site_crumbs(), crumb(_("E-mail alerts"))]
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -22,6 +22,7 @@
     var status = block.querySelector(".share__status");
     var copy = block.querySelector(".share__copy");
     if (copy && status && navigator.clipboard && window.isSecureContext) {
+      copy.textContent = copy.dataset.label;
       copy.addEventListener("click", function (event) {
         event.preventDefault();
         navigator.clipboard.writeText(copy.href).then(
