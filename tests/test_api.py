@@ -633,6 +633,12 @@ def test_change_notes_are_given_only_in_the_languages_the_release_is_public_in(c
     assert note["note"] == {"uk": "Уточнено дату", "en": None}
 
 
+def test_the_apis_own_address_leads_to_its_docs(client):
+    response = client.get(f"{API}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{API}/docs/"
+
+
 def test_blocks_of_every_kind_are_in_the_schema(client):
     schemas = get_json(client, f"{API}/schema/?format=json")["components"]["schemas"]
     mapping = schemas["Block"]["discriminator"]["mapping"]

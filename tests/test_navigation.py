@@ -247,8 +247,10 @@ def test_the_release_page_shows_related_releases_as_links(client, links):
     assert section.find("h2").get_text(strip=True) == "Related releases"
     link = section.find("a")
     assert (link.get_text(strip=True), link["href"]) == ("Also on it", url_in(other, "en"))
+    assert section.select_one(".release-kind").get_text(strip=True) == "News"
     ukrainian = soup_of(client.get(url_in(this, "uk"))).find("section", class_="related")
     assert ukrainian.find("h2").get_text(strip=True) == "Пов’язані релізи"
+    assert ukrainian.select_one(".release-kind").get_text(strip=True) == "Новина"
 
 
 def test_the_release_page_costs_the_same_with_more_related_releases(client, settings, links):
