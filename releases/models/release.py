@@ -615,7 +615,9 @@ class Block(models.Model):
         max_length=11,
         blank=True,
         validators=[RegexValidator(video.YOUTUBE_ID_RE, video.BAD_ID)],
-        help_text=_("The code of the video on YouTube, read from its address."),
+        help_text=_(
+            "Paste the video's address on YouTube (youtube.com or youtu.be): its code is kept."
+        ),
     )
 
     class Meta:
