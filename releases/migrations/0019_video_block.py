@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='block',
             name='video_id',
-            field=models.CharField(blank=True, help_text='The code of the video on YouTube, read from its address.', max_length=11, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9_-]{11}$'), "This address does not name a YouTube video: a video's code has 11 Latin letters, digits, hyphens or underscores.")], verbose_name='YouTube video'),
+            field=models.CharField(blank=True, help_text="Paste the video's address on YouTube (youtube.com or youtu.be): its code is kept.", max_length=11, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9_-]{11}$'), "This address does not name a YouTube video: a video's code has 11 Latin letters, digits, hyphens or underscores.")], verbose_name='YouTube video'),
         ),
         migrations.AlterField(
             model_name='block',
