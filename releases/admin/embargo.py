@@ -104,11 +104,15 @@ class EmbargoAccessInline(admin.TabularInline):
     def addresses(self, access):
         if not access.pk:
             return "—"
+        # Each language's link, marked with its language: the journalist gets the one
+        # they read in (a new page load signs the links anew; earlier ones keep working).
         return format_html_join(
             " ",
-            '<input type="text" readonly value="{}" size="28" aria-label="{}">',
+            '<span class="press-link"><span aria-hidden="true">{}</span> '
+            '<input type="text" readonly value="{}" size="28" aria-label="{}"></span>',
             (
                 (
+                    lang.upper(),
                     url,
                     gettext("Link for %(name)s, %(language)s")
                     % {"name": access.name, "language": lang.upper()},
