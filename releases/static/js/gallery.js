@@ -102,6 +102,9 @@
       if (event.isPrimary) swipeStart = { x: event.clientX, y: event.clientY };
     });
     stage.addEventListener("pointercancel", function () { swipeStart = null; });
+    // A drag across the photo is a swipe, not the browser dragging the image away (which
+    // would cancel the pointer before it is lifted).
+    stage.addEventListener("dragstart", function (event) { event.preventDefault(); });
     stage.addEventListener("pointerup", function (event) {
       if (!swipeStart || figures.length < 2) return;
       var across = event.clientX - swipeStart.x;
