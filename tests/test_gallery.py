@@ -238,7 +238,7 @@ def test_a_swipe_moves_to_the_next_and_the_previous_photo(browser, live_server, 
         tab.locator("figure.photo a").first.click()
         counter_says(tab, "1 of 3")
         # The photo drawn, so the stage has its final place before the finger moves.
-        tab.wait_for_function("document.querySelector('.gallery__stage img')?.complete")
+        tab.wait_for_function("() => document.querySelector('.gallery__stage img')?.complete")
         box = tab.locator(".gallery__stage").bounding_box()
         middle_y = box["y"] + box["height"] / 2
 
